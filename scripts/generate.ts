@@ -5,6 +5,8 @@
  * - `operations.ts`: the small runtime table of facts the SDK needs about operations (pagination,
  *   retry safety, long-running states, error quirks), read from the spec's `x-databricks-*` extensions,
  *   so that code never keeps a hand-written copy that could drift from the spec.
+ * - `routes.ts`: every (method, path template, operationId) in the spec; the test kit's emulated
+ *   gateway uses it as its whitelist, exactly as APIM uses the imported spec.
  *
  * `renderGenerated()` is also used by the freshness test, which fails when the committed files differ.
  */
@@ -24,6 +26,7 @@ export async function renderGenerated(): Promise<Record<string, string>> {
   return {
     "schema.ts": `${BANNER}/* eslint-disable */\n${astToString(ast)}`,
     "operations.ts": renderOperationsTable(doc),
+    "routes.ts": renderRoutes(doc),
   };
 }
 
@@ -67,6 +70,25 @@ export const idempotencyTokens: Readonly<Record<string, string>> = ${json(idempo
 
 /** Operations that report a missing resource as another status/code, to be remapped to "not found". */
 export const missingResourceQuirks: Readonly<Record<string, { status: number; errorCode: string; messageMatches: string }>> = ${json(missingAs)};
+`;
+}
+
+function renderRoutes(doc: OpenApiDocument): string {
+  const routes = listOperations(doc).map(({ method, path, op }) => ({
+    method,
+    path,
+    operationId: op.operationId,
+  }));
+  return `${BANNER}
+/** One operation of the spec: what APIM imports, and so the only calls the gateway lets through. */
+export interface Route {
+  readonly method: string;
+  readonly path: string;
+  readonly operationId: string;
+}
+
+/** Every operation in the spec, in document order. */
+export const routes: readonly Route[] = ${JSON.stringify(routes, null, 2)};
 `;
 }
 

@@ -17,6 +17,8 @@ export interface OpenApiOperation {
   parameters?: Array<{ name: string; in: string; required?: boolean; style?: string; explode?: boolean }>;
   requestBody?: unknown;
   responses?: Record<string, unknown>;
+  callbacks?: unknown;
+  links?: unknown;
   [extension: `x-${string}`]: unknown;
 }
 

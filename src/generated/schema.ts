@@ -1465,7 +1465,7 @@ export interface components {
             user_name?: string;
         };
         /** @description Error body written by the APIM gateway itself (bad key, unknown operation, rate limit, backend failure). */
-        ApimGatewayError: {
+        ApimGatewayErrorBody: {
             /** Format: int32 */
             statusCode: number;
             message: string;
@@ -1602,8 +1602,6 @@ export interface components {
             /** Format: int64 */
             job_id?: number;
         };
-        /** @description Request body of `statementsCancel`. */
-        CancelExecutionRequest: Record<string, never>;
         /** @description Request body of `jobsRunsCancel`. */
         CancelRun: {
             /** Format: int64 */
@@ -2123,7 +2121,7 @@ export interface components {
         /** @enum {string} */
         DataSourceFormat: "AVRO" | "BIGQUERY_FORMAT" | "CSV" | "DATABRICKS_FORMAT" | "DATABRICKS_ROW_STORE_FORMAT" | "DELTA" | "DELTASHARING" | "DELTA_UNIFORM_HUDI" | "DELTA_UNIFORM_ICEBERG" | "HIVE" | "ICEBERG" | "JSON" | "MONGODB_FORMAT" | "MYSQL_FORMAT" | "NETSUITE_FORMAT" | "ORACLE_FORMAT" | "ORC" | "PARQUET" | "POSTGRESQL_FORMAT" | "REDSHIFT_FORMAT" | "SALESFORCE_DATA_CLOUD_FORMAT" | "SALESFORCE_FORMAT" | "SNOWFLAKE_FORMAT" | "SQLDW_FORMAT" | "SQLSERVER_FORMAT" | "TERADATA_FORMAT" | "TEXT" | "UNITY_CATALOG" | "VECTOR_INDEX_FORMAT" | "WORKDAY_RAAS_FORMAT";
         /** @description Error body written by the Databricks workspace. */
-        DatabricksError: {
+        DatabricksErrorBody: {
             /** @description Symbolic code such as `RESOURCE_DOES_NOT_EXIST` (a number on some legacy endpoints). */
             error_code?: string;
             message?: string;
@@ -2382,6 +2380,8 @@ export interface components {
             environment_version?: string;
             java_dependencies?: string[];
         };
+        /** @description Either a Databricks error or an APIM gateway error. */
+        ErrorBody: components["schemas"]["DatabricksErrorBody"] | components["schemas"]["ApimGatewayErrorBody"];
         /** @description One structured detail (google.rpc style), tagged by `@type`. */
         ErrorDetail: {
             "@type"?: string;
@@ -2393,8 +2393,6 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description Either a Databricks error or an APIM gateway error. */
-        ErrorResponse: components["schemas"]["DatabricksError"] | components["schemas"]["ApimGatewayError"];
         EventDetails: {
             attributes?: components["schemas"]["ClusterAttributes"];
             cause?: components["schemas"]["EventDetailsCause"];
@@ -4140,8 +4138,6 @@ export interface components {
         StartCluster: {
             cluster_id: string;
         };
-        /** @description Request body of `warehousesStart`. */
-        StartRequest: Record<string, never>;
         StatementParameterListItem: {
             name: string;
             type?: string;
@@ -4163,8 +4159,6 @@ export interface components {
         };
         /** @enum {string} */
         Status: "DEGRADED" | "FAILED" | "HEALTHY";
-        /** @description Request body of `warehousesStop`. */
-        StopRequest: Record<string, never>;
         /** @enum {string} */
         StorageMode: "DIRECT_QUERY" | "DUAL" | "IMPORT";
         /** @description Request body of `jobsRunsSubmit`. */
@@ -4548,7 +4542,7 @@ export type AlertEvaluationState = components['schemas']['AlertEvaluationState']
 export type AlertTask = components['schemas']['AlertTask'];
 export type AlertTaskOutput = components['schemas']['AlertTaskOutput'];
 export type AlertTaskSubscriber = components['schemas']['AlertTaskSubscriber'];
-export type ApimGatewayError = components['schemas']['ApimGatewayError'];
+export type ApimGatewayErrorBody = components['schemas']['ApimGatewayErrorBody'];
 export type AuthenticationMethod = components['schemas']['AuthenticationMethod'];
 export type AutoScale = components['schemas']['AutoScale'];
 export type AutoscopeState = components['schemas']['AutoscopeState'];
@@ -4562,7 +4556,6 @@ export type BaseChunkInfo = components['schemas']['BaseChunkInfo'];
 export type BaseJob = components['schemas']['BaseJob'];
 export type BaseRun = components['schemas']['BaseRun'];
 export type CancelAllRuns = components['schemas']['CancelAllRuns'];
-export type CancelExecutionRequest = components['schemas']['CancelExecutionRequest'];
 export type CancelRun = components['schemas']['CancelRun'];
 export type CatalogColumnInfo = components['schemas']['CatalogColumnInfo'];
 export type CatalogInfo = components['schemas']['CatalogInfo'];
@@ -4625,7 +4618,7 @@ export type DataPlaneEventDetails = components['schemas']['DataPlaneEventDetails
 export type DataPlaneEventDetailsEventType = components['schemas']['DataPlaneEventDetailsEventType'];
 export type DataSecurityMode = components['schemas']['DataSecurityMode'];
 export type DataSourceFormat = components['schemas']['DataSourceFormat'];
-export type DatabricksError = components['schemas']['DatabricksError'];
+export type DatabricksErrorBody = components['schemas']['DatabricksErrorBody'];
 export type DbfsStorageInfo = components['schemas']['DbfsStorageInfo'];
 export type DbtCloudJobRunStep = components['schemas']['DbtCloudJobRunStep'];
 export type DbtCloudTask = components['schemas']['DbtCloudTask'];
@@ -4668,8 +4661,8 @@ export type EndpointInfoWarehouseType = components['schemas']['EndpointInfoWareh
 export type EndpointTagPair = components['schemas']['EndpointTagPair'];
 export type EndpointTags = components['schemas']['EndpointTags'];
 export type Environment = components['schemas']['Environment'];
+export type ErrorBody = components['schemas']['ErrorBody'];
 export type ErrorDetail = components['schemas']['ErrorDetail'];
-export type ErrorResponse = components['schemas']['ErrorResponse'];
 export type EventDetails = components['schemas']['EventDetails'];
 export type EventDetailsCause = components['schemas']['EventDetailsCause'];
 export type EventType = components['schemas']['EventType'];
@@ -4927,13 +4920,11 @@ export type SqlTerminationReasonType = components['schemas']['SqlTerminationReas
 export type SseEncryptionDetails = components['schemas']['SseEncryptionDetails'];
 export type SseEncryptionDetailsAlgorithm = components['schemas']['SseEncryptionDetailsAlgorithm'];
 export type StartCluster = components['schemas']['StartCluster'];
-export type StartRequest = components['schemas']['StartRequest'];
 export type StatementParameterListItem = components['schemas']['StatementParameterListItem'];
 export type StatementResponse = components['schemas']['StatementResponse'];
 export type StatementState = components['schemas']['StatementState'];
 export type StatementStatus = components['schemas']['StatementStatus'];
 export type Status = components['schemas']['Status'];
-export type StopRequest = components['schemas']['StopRequest'];
 export type StorageMode = components['schemas']['StorageMode'];
 export type SubmitRun = components['schemas']['SubmitRun'];
 export type SubmitRunResponse = components['schemas']['SubmitRunResponse'];
@@ -5015,7 +5006,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5024,7 +5015,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5033,7 +5024,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5064,7 +5055,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5073,7 +5064,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5082,7 +5073,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5115,7 +5106,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5124,7 +5115,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5133,7 +5124,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5166,7 +5157,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5175,7 +5166,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5184,7 +5175,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5217,7 +5208,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5226,7 +5217,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5235,7 +5226,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5268,7 +5259,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5277,7 +5268,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5286,7 +5277,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5319,7 +5310,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5328,7 +5319,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5337,7 +5328,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5370,7 +5361,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5379,7 +5370,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5388,7 +5379,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5421,7 +5412,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5430,7 +5421,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5439,7 +5430,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5472,7 +5463,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5481,7 +5472,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5490,7 +5481,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5519,7 +5510,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5528,7 +5519,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5537,7 +5528,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5566,7 +5557,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5575,7 +5566,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5584,7 +5575,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5617,7 +5608,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5626,7 +5617,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5635,7 +5626,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5668,7 +5659,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5677,7 +5668,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5686,7 +5677,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5715,7 +5706,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5724,7 +5715,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5733,7 +5724,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5765,7 +5756,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5774,7 +5765,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5783,7 +5774,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5814,7 +5805,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5823,7 +5814,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5832,7 +5823,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5861,7 +5852,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5870,7 +5861,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5879,7 +5870,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5910,7 +5901,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5919,7 +5910,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5928,7 +5919,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -5959,7 +5950,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -5968,7 +5959,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -5977,7 +5968,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6006,7 +5997,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6015,7 +6006,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6024,7 +6015,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6057,7 +6048,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6066,7 +6057,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6075,7 +6066,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6108,7 +6099,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6117,7 +6108,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6126,7 +6117,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6161,7 +6152,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6170,7 +6161,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6179,7 +6170,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6212,7 +6203,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6221,7 +6212,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6230,7 +6221,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6263,7 +6254,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6272,7 +6263,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6281,7 +6272,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6314,7 +6305,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6323,7 +6314,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6332,7 +6323,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6365,7 +6356,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6374,7 +6365,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6383,7 +6374,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6416,7 +6407,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6425,7 +6416,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6434,7 +6425,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6467,7 +6458,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6476,7 +6467,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6485,7 +6476,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6518,7 +6509,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6527,7 +6518,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6536,7 +6527,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6576,7 +6567,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6585,7 +6576,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6594,7 +6585,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6628,7 +6619,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6637,7 +6628,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6646,7 +6637,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6677,7 +6668,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6686,7 +6677,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6695,7 +6686,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6728,7 +6719,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6737,7 +6728,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6746,7 +6737,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6779,7 +6770,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6788,7 +6779,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6797,7 +6788,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6830,7 +6821,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6839,7 +6830,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6848,7 +6839,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6881,7 +6872,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6890,7 +6881,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6899,7 +6890,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6931,7 +6922,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6940,7 +6931,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -6949,7 +6940,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -6982,7 +6973,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -6991,7 +6982,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7000,7 +6991,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7031,7 +7022,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7040,7 +7031,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7049,7 +7040,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7063,11 +7054,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CancelExecutionRequest"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description Success. */
             200: {
@@ -7084,7 +7071,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7093,7 +7080,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7102,7 +7089,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7134,7 +7121,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7143,7 +7130,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7152,7 +7139,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7185,7 +7172,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7194,7 +7181,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7203,7 +7190,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7234,7 +7221,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7243,7 +7230,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7252,7 +7239,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7266,11 +7253,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["StartRequest"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description Success. */
             200: {
@@ -7287,7 +7270,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7296,7 +7279,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7305,7 +7288,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7319,11 +7302,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["StopRequest"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description Success. */
             200: {
@@ -7340,7 +7319,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7349,7 +7328,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7358,7 +7337,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7390,7 +7369,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7399,7 +7378,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7408,7 +7387,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7439,7 +7418,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7448,7 +7427,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7457,7 +7436,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7489,7 +7468,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7498,7 +7477,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7507,7 +7486,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7540,7 +7519,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7549,7 +7528,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7558,7 +7537,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7591,7 +7570,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7600,7 +7579,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7609,7 +7588,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7642,7 +7621,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7651,7 +7630,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7660,7 +7639,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7691,7 +7670,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7700,7 +7679,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7709,7 +7688,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7740,7 +7719,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7749,7 +7728,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7758,7 +7737,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7791,7 +7770,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7800,7 +7779,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7809,7 +7788,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7842,7 +7821,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7851,7 +7830,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7860,7 +7839,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7893,7 +7872,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7902,7 +7881,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7911,7 +7890,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7944,7 +7923,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -7953,7 +7932,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -7962,7 +7941,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -7995,7 +7974,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8004,7 +7983,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8013,7 +7992,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8046,7 +8025,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8055,7 +8034,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8064,7 +8043,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8097,7 +8076,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8106,7 +8085,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8115,7 +8094,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8144,7 +8123,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8153,7 +8132,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8162,7 +8141,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8193,7 +8172,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8202,7 +8181,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8211,7 +8190,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8244,7 +8223,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8253,7 +8232,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8262,7 +8241,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8295,7 +8274,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8304,7 +8283,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8313,7 +8292,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8346,7 +8325,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8355,7 +8334,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8364,7 +8343,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8397,7 +8376,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8406,7 +8385,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8415,7 +8394,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8446,7 +8425,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8455,7 +8434,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8464,7 +8443,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8498,7 +8477,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8507,7 +8486,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8516,7 +8495,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8549,7 +8528,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8558,7 +8537,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8567,7 +8546,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8601,7 +8580,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8610,7 +8589,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8619,7 +8598,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8652,7 +8631,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8661,7 +8640,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8670,7 +8649,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8709,7 +8688,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8718,7 +8697,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8727,7 +8706,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8762,7 +8741,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8771,7 +8750,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8780,7 +8759,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8815,7 +8794,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8824,7 +8803,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8833,7 +8812,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8865,7 +8844,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8874,7 +8853,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8883,7 +8862,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8920,7 +8899,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8929,7 +8908,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8938,7 +8917,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -8975,7 +8954,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -8984,7 +8963,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -8993,7 +8972,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -9030,7 +9009,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -9039,7 +9018,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -9048,7 +9027,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -9077,7 +9056,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -9086,7 +9065,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -9095,7 +9074,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -9127,7 +9106,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -9136,7 +9115,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -9145,7 +9124,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -9176,7 +9155,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Rate limited by the gateway or by Databricks; see `Retry-After`. */
@@ -9185,7 +9164,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description An error from Databricks or from the APIM gateway. */
@@ -9194,7 +9173,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

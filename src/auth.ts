@@ -1,0 +1,48 @@
+/**
+ * Authentication as the innermost fetch layer, so that every attempt (including retries) carries a
+ * fresh token. Tokens are asked for per request and cached by the credential itself: this module never
+ * keeps one. The subscription key lives only in this closure, never on an inspectable object.
+ */
+import type { AuthConfig, FetchLike } from "./config.js";
+import { DatabricksAuthError } from "./errors.js";
+import { redactAll } from "./redact.js";
+
+/** The header APIM reads the subscription key from. */
+export const SUBSCRIPTION_KEY_HEADER = "Ocp-Apim-Subscription-Key";
+
+/** Describes a request for error messages: method and path without the gateway prefix. */
+export type Describe = (request: Request) => { method: string; path: string };
+
+/** Wraps `next` so each request is sent with the configured key and/or bearer token. */
+export function withAuth(next: FetchLike, auth: AuthConfig, describe: Describe): FetchLike {
+  return async (request) => {
+    const headers = new Headers(request.headers);
+    if (auth.kind === "apim" && auth.subscriptionKey)
+      headers.set(SUBSCRIPTION_KEY_HEADER, auth.subscriptionKey);
+    if (auth.kind === "direct" && auth.token) headers.set("Authorization", `Bearer ${auth.token}`);
+    if (auth.credential) headers.set("Authorization", `Bearer ${await getToken(auth, request, describe)}`);
+    return next(new Request(request, { headers }));
+  };
+}
+
+async function getToken(auth: AuthConfig, request: Request, describe: Describe): Promise<string> {
+  const where = describe(request);
+  let token: { token: string } | null;
+  try {
+    token = (await auth.credential?.getToken(auth.scopes, { abortSignal: request.signal })) ?? null;
+  } catch (cause) {
+    request.signal.throwIfAborted();
+    const reason = cause instanceof Error ? redactAll(cause.message, []) : "unknown error";
+    throw new DatabricksAuthError(
+      `Failed to get a token for ${auth.scopes.join(" ")}: ${reason} (${where.method} ${where.path}). Check the credential's configuration.`,
+      { ...where, cause },
+    );
+  }
+  if (!token?.token) {
+    throw new DatabricksAuthError(
+      `The credential returned no token for ${auth.scopes.join(" ")} (${where.method} ${where.path}).`,
+      where,
+    );
+  }
+  return token.token;
+}

@@ -1,0 +1,73 @@
+/**
+ * `createDatabricksClient`: options → an openapi-fetch client typed by the curated spec.
+ *
+ * The client composes plain fetch layers instead of re-wrapping openapi-fetch:
+ *   openapi-fetch → transport (per-call options, retries, timeouts) → auth (key/token per attempt) → fetch
+ * `globalThis.fetch` is looked up per request, not captured at creation, so MSW and other
+ * interceptors installed after the client was created still see its traffic.
+ */
+import createClient, { type Client, type Middleware } from "openapi-fetch";
+import { withAuth } from "./auth.js";
+import { type DatabricksClientOptions, type FetchLike, resolveConfig } from "./config.js";
+import type { paths } from "./generated/schema.js";
+import { encodeQuery } from "./query.js";
+import { createTransport } from "./transport.js";
+import { rememberErrorContext } from "./unwrap.js";
+import { VERSION } from "./version.js";
+
+/** A client for the curated Databricks operations: `client.GET(path, init)` → `{ data, error, response }`. */
+export type DatabricksClient = Client<paths, "application/json">;
+
+const lookupGlobalFetch: FetchLike = (request) => globalThis.fetch(request);
+
+/**
+ * Databricks expects a JSON object on every POST, even those that take only path parameters
+ * (`warehouses/{id}/start`); openapi-fetch sends no body when none is given.
+ */
+function withEmptyJsonBody(next: FetchLike): FetchLike {
+  return (request) => {
+    if (request.method !== "POST" || request.body !== null) return next(request);
+    const headers = new Headers(request.headers);
+    headers.set("Content-Type", "application/json");
+    return next(new Request(request, { body: "{}", headers }));
+  };
+}
+
+/**
+ * Creates a client. With no options, reads DATABRICKS_APIM_URL / DATABRICKS_APIM_SUBSCRIPTION_KEY /
+ * DATABRICKS_APIM_API_SUFFIX (or DATABRICKS_HOST / DATABRICKS_TOKEN for direct mode).
+ * Throws `DatabricksConfigError` for a bad configuration, before any request is sent.
+ */
+export function createDatabricksClient(options?: DatabricksClientOptions): DatabricksClient {
+  const config = resolveConfig(options);
+  const describe = (request: Request) => {
+    const pathname = new URL(request.url).pathname;
+    const path = pathname.startsWith(config.pathPrefix) ? pathname.slice(config.pathPrefix.length) : pathname;
+    return { method: request.method, path: path || "/" };
+  };
+  const send = withEmptyJsonBody(withAuth(config.fetch ?? lookupGlobalFetch, config.auth, describe));
+  const transport = createTransport(send, {
+    maxRetries: config.maxRetries,
+    timeout: config.timeout,
+    totalTimeout: config.totalTimeout,
+    onRetry: config.onRetry,
+    describe,
+    secrets: config.secrets,
+  });
+  const userAgent = `databricks-apim/${VERSION} node/${process.versions.node}${config.userAgent ? ` ${config.userAgent}` : ""}`;
+  const client = createClient<paths, "application/json">({
+    baseUrl: config.baseUrl,
+    fetch: transport,
+    querySerializer: (query) => encodeQuery(query as Record<string, unknown>),
+    headers: { Accept: "application/json", "User-Agent": userAgent, ...config.headers },
+  });
+  // Error responses remember where they came from, so `unwrap` can build a typed error later.
+  const errorContext: Middleware = {
+    onResponse({ request, response }) {
+      if (!response.ok) rememberErrorContext(response, { ...describe(request), secrets: config.secrets });
+      return undefined;
+    },
+  };
+  client.use(errorContext);
+  return client;
+}

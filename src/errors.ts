@@ -1,0 +1,216 @@
+/**
+ * Error classes. One base class, `DatabricksApimError`; the gateway's own refusals
+ * (`ApimGatewayError`) are told apart from Databricks' answers (`DatabricksApiError` and its
+ * subclasses, mapped the way the official SDKs map `error_code` and status), and failures that never
+ * produced a response (`DatabricksConnectionError`, `DatabricksTimeoutError`) carry their `cause`.
+ *
+ * No error keeps the Request (its headers hold the subscription key or token), and messages are
+ * redacted before they are stored, so `String(err)`, `util.inspect(err)` and `JSON.stringify(err)`
+ * are safe to log.
+ */
+
+/** Fields shared by every error this package throws. */
+export interface ErrorInit {
+  status?: number | undefined;
+  errorCode?: string | undefined;
+  details?: readonly unknown[] | undefined;
+  requestId?: string | undefined;
+  method: string;
+  path: string;
+  retryAfter?: number | undefined;
+  cause?: unknown;
+}
+
+/** Base class of every error thrown by databricks-apim. */
+export class DatabricksApimError extends Error {
+  override name = "DatabricksApimError";
+  /** HTTP status, when a response was received. */
+  readonly status: number | undefined;
+  /** Databricks `error_code` (e.g. `RESOURCE_DOES_NOT_EXIST`) or a gateway reason. */
+  readonly errorCode: string | undefined;
+  /** Structured details from the error body (google.rpc style), if any. */
+  readonly details: readonly unknown[];
+  /** Request id from the response (`x-request-id`, APIM `activityId`), for support tickets. */
+  readonly requestId: string | undefined;
+  /** HTTP method of the failed call. */
+  readonly method: string;
+  /** API path of the failed call, without the gateway prefix and without the query string. */
+  readonly path: string;
+  /** Milliseconds the server asked us to wait (`Retry-After`), when it said. */
+  readonly retryAfter: number | undefined;
+
+  constructor(message: string, init: ErrorInit) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.status = init.status;
+    this.errorCode = init.errorCode;
+    this.details = init.details ?? [];
+    this.requestId = init.requestId;
+    this.method = init.method;
+    this.path = init.path;
+    this.retryAfter = init.retryAfter;
+  }
+
+  /** A plain, secret-free view for logging and `JSON.stringify`. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      status: this.status,
+      errorCode: this.errorCode,
+      details: this.details,
+      requestId: this.requestId,
+      method: this.method,
+      path: this.path,
+      retryAfter: this.retryAfter,
+    };
+  }
+}
+
+/** Why the APIM gateway refused a call, read from its status and message. */
+export type GatewayReason =
+  | "missing-subscription-key"
+  | "invalid-subscription-key"
+  | "operation-not-found"
+  | "rate-limited"
+  | "quota-exceeded"
+  | "backend-failure"
+  | "other";
+
+/** The APIM gateway itself refused or failed the call (body `{ statusCode, message }`). */
+export class ApimGatewayError extends DatabricksApimError {
+  override name = "ApimGatewayError";
+  /** What the gateway objected to. */
+  readonly reason: GatewayReason;
+  /** APIM's `activityId` from a backend-failure body. */
+  readonly activityId: string | undefined;
+  constructor(message: string, init: ErrorInit & { reason: GatewayReason; activityId?: string | undefined }) {
+    super(message, init);
+    this.reason = init.reason;
+    this.activityId = init.activityId;
+  }
+}
+
+/** Databricks answered with an error. Subclasses follow the official SDKs' mapping. */
+export class DatabricksApiError extends DatabricksApimError {
+  override name = "DatabricksApiError";
+}
+/** HTTP 400. */
+export class BadRequest extends DatabricksApiError {
+  override name = "BadRequest";
+}
+/** `INVALID_PARAMETER_VALUE` (400). */
+export class InvalidParameterValue extends BadRequest {
+  override name = "InvalidParameterValue";
+}
+/** `INVALID_STATE` (400): the resource is in the wrong state for this call. */
+export class InvalidState extends BadRequest {
+  override name = "InvalidState";
+}
+/** HTTP 401 from Databricks: the gateway's identity was not accepted by the workspace. */
+export class Unauthenticated extends DatabricksApiError {
+  override name = "Unauthenticated";
+}
+/** HTTP 403. */
+export class PermissionDenied extends DatabricksApiError {
+  override name = "PermissionDenied";
+}
+/** HTTP 404. */
+export class NotFound extends DatabricksApiError {
+  override name = "NotFound";
+}
+/** `RESOURCE_DOES_NOT_EXIST`, including the 400s some endpoints send for a missing resource. */
+export class ResourceDoesNotExist extends NotFound {
+  override name = "ResourceDoesNotExist";
+}
+/** HTTP 409. */
+export class ResourceConflict extends DatabricksApiError {
+  override name = "ResourceConflict";
+}
+/** `ABORTED` (409). */
+export class Aborted extends ResourceConflict {
+  override name = "Aborted";
+}
+/** `ALREADY_EXISTS` / `RESOURCE_ALREADY_EXISTS` (409). */
+export class ResourceAlreadyExists extends ResourceConflict {
+  override name = "ResourceAlreadyExists";
+}
+/** HTTP 429 from Databricks. */
+export class TooManyRequests extends DatabricksApiError {
+  override name = "TooManyRequests";
+}
+/** `RESOURCE_EXHAUSTED` (429). */
+export class ResourceExhausted extends TooManyRequests {
+  override name = "ResourceExhausted";
+}
+/** `REQUEST_LIMIT_EXCEEDED` (429). */
+export class RequestLimitExceeded extends TooManyRequests {
+  override name = "RequestLimitExceeded";
+}
+/** HTTP 499. */
+export class Cancelled extends DatabricksApiError {
+  override name = "Cancelled";
+}
+/** HTTP 500. */
+export class InternalError extends DatabricksApiError {
+  override name = "InternalError";
+}
+/** `UNKNOWN` (500). */
+export class Unknown extends InternalError {
+  override name = "Unknown";
+}
+/** `DATA_LOSS` (500). */
+export class DataLoss extends InternalError {
+  override name = "DataLoss";
+}
+/** HTTP 501. */
+export class NotImplemented extends DatabricksApiError {
+  override name = "NotImplemented";
+}
+/** HTTP 503. */
+export class TemporarilyUnavailable extends DatabricksApiError {
+  override name = "TemporarilyUnavailable";
+}
+/** HTTP 504. */
+export class DeadlineExceeded extends DatabricksApiError {
+  override name = "DeadlineExceeded";
+}
+
+/** No response was received: connection refused or reset, DNS failure, TLS failure. */
+export class DatabricksConnectionError extends DatabricksApimError {
+  override name = "DatabricksConnectionError";
+}
+/** An attempt, or the whole call, ran out of time. */
+export class DatabricksTimeoutError extends DatabricksConnectionError {
+  override name = "DatabricksTimeoutError";
+}
+/** Getting a token from the configured `credential` failed. */
+export class DatabricksAuthError extends DatabricksApimError {
+  override name = "DatabricksAuthError";
+}
+/** The client was configured wrongly; thrown by `createDatabricksClient` before any request. */
+export class DatabricksConfigError extends Error {
+  override name = "DatabricksConfigError";
+}
+
+/** Type guard that also recognises errors from another copy of this package (by `name`). */
+export function isDatabricksApimError(value: unknown): value is DatabricksApimError {
+  return (
+    value instanceof DatabricksApimError ||
+    (value instanceof Error && "method" in value && "path" in value && "details" in value)
+  );
+}
+
+/** True for gateway refusals, across package copies. */
+export function isApimGatewayError(value: unknown): value is ApimGatewayError {
+  return (
+    value instanceof ApimGatewayError || (isDatabricksApimError(value) && value.name === "ApimGatewayError")
+  );
+}
+
+/** True when the resource does not exist (404, `RESOURCE_DOES_NOT_EXIST`, or a remapped 400). */
+export function isNotFound(value: unknown): value is NotFound {
+  return (
+    value instanceof NotFound ||
+    (isDatabricksApimError(value) && /^(NotFound|ResourceDoesNotExist)$/.test(value.name))
+  );
+}

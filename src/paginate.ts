@@ -1,0 +1,162 @@
+/**
+ * Auto-pagination over every list operation in the spec, one request at a time, as the caller
+ * iterates. How each operation pages comes from the generated table (`x-databricks-pagination`):
+ * - `token`: send `page_token` (repos: `next_page_token`), read `next_page_token`; "" or absent ends.
+ *   Empty pages that still carry a token are followed: Unity Catalog sends them. Catalog, schema and
+ *   table lists also need `max_results=0` to opt into paging at all.
+ * - `scim`: `startIndex` from 1 and `count`, advancing by the items received; items de-duplicated by id.
+ * - `nextPageBody`: the response's `next_page` is the complete body of the next POST (cluster events).
+ * - `single`: one call returns everything.
+ * A missing items array means no items (an empty workspace answers `{"next_page_token":"","prev_page_token":""}`).
+ */
+import type { MaybeOptionalInit } from "openapi-fetch";
+import type { DatabricksClient } from "./client.js";
+import { pagination } from "./generated/operations.js";
+import type { paths } from "./generated/schema.js";
+import { toError } from "./unwrap.js";
+
+type Table = typeof pagination;
+/** Paths of the operations `paginate` can iterate. */
+export type PaginatedPath = keyof Table;
+type MethodOf<P extends PaginatedPath> = Lowercase<Table[P]["method"]> & keyof paths[P];
+type PageOf<P extends PaginatedPath> = paths[P][MethodOf<P>] extends {
+  responses: { 200: { content: { "application/json": infer Data } } };
+}
+  ? Data
+  : never;
+/** One page's response body for a list operation. */
+export type Page<P extends PaginatedPath> = PageOf<P>;
+/** The item type a list operation yields. */
+export type ItemOf<P extends PaginatedPath> =
+  NonNullable<PageOf<P>[Table[P]["items"] & keyof PageOf<P>]> extends ReadonlyArray<infer Item>
+    ? Item
+    : never;
+/** The init accepted by `paginate` for path `P`: the same as the client call's init. */
+export type PaginateInit<P extends PaginatedPath> = MaybeOptionalInit<paths[P], MethodOf<P>>;
+
+type AnyInit = {
+  params?: { query?: Record<string, unknown> };
+  body?: Record<string, unknown>;
+  signal?: AbortSignal;
+};
+type Requester = (
+  method: string,
+  path: string,
+  init: AnyInit,
+) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+
+/** SCIM page size when the caller gives none (the official SDKs use the same). */
+const SCIM_DEFAULT_COUNT = 10_000;
+
+/** Iterates the pages (response bodies) of list operation `path`, lazily. */
+export async function* pages<P extends PaginatedPath>(
+  client: DatabricksClient,
+  path: P,
+  ...[init]: undefined extends PaginateInit<P> ? [PaginateInit<P>?] : [PaginateInit<P>]
+): AsyncGenerator<Page<P>, void, undefined> {
+  const spec = pagination[path] as Table[PaginatedPath];
+  const request = client.request as unknown as Requester;
+  const base = (init ?? {}) as AnyInit;
+  const signal = base.signal;
+  const call = async (next: AnyInit): Promise<Record<string, unknown>> => {
+    signal?.throwIfAborted();
+    const result = await request(spec.method, path, next);
+    if (!result.response.ok) throw toError(result);
+    return (result.data ?? {}) as Record<string, unknown>;
+  };
+  const withQuery = (query: Record<string, unknown>): AnyInit => ({
+    ...base,
+    params: { ...base.params, query: { ...base.params?.query, ...query } },
+  });
+
+  switch (spec.style) {
+    case "single": {
+      yield (await call(base)) as Page<P>;
+      return;
+    }
+    case "token": {
+      const defaults = "defaults" in spec ? spec.defaults : {};
+      const requested = base.params?.query ?? {};
+      const extra = Object.fromEntries(
+        Object.entries(defaults).filter(([key]) => requested[key] === undefined),
+      );
+      let token = requested[spec.requestToken] as string | undefined;
+      const seen = new Set<string>();
+      for (;;) {
+        const query: Record<string, unknown> = { ...extra };
+        if (token) query[spec.requestToken] = token;
+        const page = await call(withQuery(query));
+        yield page as Page<P>;
+        const next = page[spec.responseToken];
+        if (typeof next !== "string" || next === "") return;
+        // A server that hands back a token it already gave would loop forever; stop instead.
+        if (seen.has(next)) throw new Error(`Pagination of ${path} did not advance: token repeated`);
+        seen.add(next);
+        token = next;
+      }
+    }
+    case "scim": {
+      const requested = base.params?.query ?? {};
+      let startIndex = Number(requested.startIndex ?? 1);
+      const count = Number(requested.count ?? SCIM_DEFAULT_COUNT);
+      for (;;) {
+        const page = await call(withQuery({ startIndex, count }));
+        const items = page[spec.items];
+        if (!Array.isArray(items) || items.length === 0) return;
+        yield page as Page<P>;
+        startIndex += items.length;
+        const total = page.totalResults;
+        if (typeof total === "number" && startIndex > total) return;
+      }
+    }
+    case "nextPageBody": {
+      let body = base.body;
+      for (;;) {
+        const page = await call({ ...base, ...(body === undefined ? {} : { body }) });
+        yield page as Page<P>;
+        const next = page[spec.next];
+        if (next === null || typeof next !== "object") return;
+        body = next as Record<string, unknown>;
+      }
+    }
+  }
+}
+
+/**
+ * Iterates the items of list operation `path` across all pages, lazily; throws typed errors.
+ *
+ *   for await (const cluster of paginate(client, "/api/2.1/clusters/list")) console.log(cluster.cluster_id);
+ */
+export async function* paginate<P extends PaginatedPath>(
+  client: DatabricksClient,
+  path: P,
+  ...rest: undefined extends PaginateInit<P> ? [PaginateInit<P>?] : [PaginateInit<P>]
+): AsyncGenerator<ItemOf<P>, void, undefined> {
+  const spec = pagination[path] as Table[PaginatedPath];
+  const dedupe = spec.style === "scim" ? new Set<unknown>() : undefined;
+  for await (const page of pages(client, path, ...rest)) {
+    const items = (page as Record<string, unknown>)[spec.items];
+    if (!Array.isArray(items)) continue;
+    for (const item of items as ItemOf<P>[]) {
+      if (dedupe) {
+        const id = (item as { id?: unknown }).id;
+        if (id !== undefined) {
+          if (dedupe.has(id)) continue;
+          dedupe.add(id);
+        }
+      }
+      yield item;
+    }
+  }
+}
+
+/** Collects every item of list operation `path` into an array. */
+export async function collect<P extends PaginatedPath>(
+  client: DatabricksClient,
+  path: P,
+  ...rest: undefined extends PaginateInit<P> ? [PaginateInit<P>?] : [PaginateInit<P>]
+): Promise<ItemOf<P>[]> {
+  const out: ItemOf<P>[] = [];
+  for await (const item of paginate(client, path, ...rest)) out.push(item);
+  return out;
+}

@@ -1,0 +1,365 @@
+import { inspect } from "node:util";
+import { HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
+import {
+  ApimGatewayError,
+  createDatabricksClient,
+  DatabricksApiError,
+  DatabricksApimError,
+  InvalidParameterValue,
+  isApimGatewayError,
+  isDatabricksApimError,
+  isNotFound,
+  ResourceDoesNotExist,
+  unwrap,
+} from "../src/index.js";
+import { APIM, KEY, useMswServer } from "./helpers.js";
+
+const { server, http } = useMswServer();
+const client = createDatabricksClient({ apimUrl: APIM, subscriptionKey: KEY });
+const token = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiIyZmY4MTRhNiJ9.c2lnbmF0dXJl";
+const GET_CLUSTER = `${APIM}/dbw-01/api/2.1/clusters/get`;
+
+async function failure(reply: () => Response): Promise<DatabricksApimError> {
+  server.use(http.get(GET_CLUSTER, reply));
+  const error = await unwrap(
+    client.GET("/api/2.1/clusters/get", { params: { query: { cluster_id: "c-1" } } }),
+  ).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DatabricksApimError);
+  return error as DatabricksApimError;
+}
+
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  () =>
+    HttpResponse.json(body as never, { status, headers });
+const text =
+  (status: number, body: string, statusText?: string, contentType = "text/plain") =>
+  () =>
+    new HttpResponse(body, {
+      status,
+      ...(statusText ? { statusText } : {}),
+      headers: { "Content-Type": contentType },
+    });
+
+describe("error classes by body shape", () => {
+  it.each([
+    [
+      "APIM missing key",
+      json(401, {
+        statusCode: 401,
+        message:
+          "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.",
+      }),
+      "ApimGatewayError",
+      401,
+      "missing-subscription-key",
+    ],
+    [
+      "APIM invalid key",
+      json(401, {
+        statusCode: 401,
+        message:
+          "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.",
+      }),
+      "ApimGatewayError",
+      401,
+      "invalid-subscription-key",
+    ],
+    [
+      "APIM whitelist 404",
+      json(404, { statusCode: 404, message: "Resource not found" }),
+      "ApimGatewayError",
+      404,
+      "operation-not-found",
+    ],
+    [
+      "APIM rate limit",
+      json(
+        429,
+        { statusCode: 429, message: "Rate limit is exceeded. Try again in 57 seconds." },
+        { "Retry-After": "57" },
+      ),
+      "ApimGatewayError",
+      429,
+      "rate-limited",
+    ],
+    [
+      "APIM quota",
+      json(403, {
+        statusCode: 403,
+        message: "Out of call volume quota. Quota will be replenished in 00:10:00.",
+      }),
+      "ApimGatewayError",
+      403,
+      "quota-exceeded",
+    ],
+    [
+      "APIM backend failure",
+      json(500, { statusCode: 500, message: "Internal server error", activityId: "3f1c-aa" }),
+      "ApimGatewayError",
+      500,
+      "backend-failure",
+    ],
+    [
+      "Databricks MI not granted",
+      json(401, { error_code: "401", message: "Unauthorized" }),
+      "Unauthenticated",
+      401,
+      "401",
+    ],
+    [
+      "RESOURCE_DOES_NOT_EXIST",
+      json(404, { error_code: "RESOURCE_DOES_NOT_EXIST", message: "Job 5 does not exist." }),
+      "ResourceDoesNotExist",
+      404,
+      "RESOURCE_DOES_NOT_EXIST",
+    ],
+    [
+      "INVALID_STATE",
+      json(400, { error_code: "INVALID_STATE", message: "Cluster is running" }),
+      "InvalidState",
+      400,
+      "INVALID_STATE",
+    ],
+    [
+      "ALREADY_EXISTS",
+      json(409, { error_code: "RESOURCE_ALREADY_EXISTS", message: "scope exists" }),
+      "ResourceAlreadyExists",
+      409,
+      "RESOURCE_ALREADY_EXISTS",
+    ],
+    [
+      "REQUEST_LIMIT_EXCEEDED",
+      json(429, { error_code: "REQUEST_LIMIT_EXCEEDED", message: "slow down" }),
+      "RequestLimitExceeded",
+      429,
+      "REQUEST_LIMIT_EXCEEDED",
+    ],
+    [
+      "status only 403",
+      json(403, { error_code: "PERMISSION_DENIED", message: "no" }),
+      "PermissionDenied",
+      403,
+      "PERMISSION_DENIED",
+    ],
+    [
+      "status only 503",
+      json(503, { error_code: "TEMPORARILY_UNAVAILABLE", message: "later" }),
+      "TemporarilyUnavailable",
+      503,
+      "TEMPORARILY_UNAVAILABLE",
+    ],
+    ["integer error_code", json(500, { error_code: 500, message: "legacy" }), "InternalError", 500, "500"],
+    ["API 1.2 error", json(400, { error: "bad thing" }), "BadRequest", 400, undefined],
+    [
+      "SCIM",
+      json(404, {
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+        detail: "User not found",
+        status: "404",
+        scimType: "invalidValue",
+      }),
+      "NotFound",
+      404,
+      "SCIM_404",
+    ],
+    [
+      "CODE: message text",
+      text(400, "INVALID_PARAMETER_VALUE: cluster_id is required"),
+      "InvalidParameterValue",
+      400,
+      "INVALID_PARAMETER_VALUE",
+    ],
+    [
+      "HTML <pre>",
+      text(502, "<html><body><pre>upstream connect error</pre></body></html>", "Bad Gateway", "text/html"),
+      "DatabricksApiError",
+      502,
+      "BAD_GATEWAY",
+    ],
+    [
+      "HTML <title>",
+      text(
+        504,
+        "<html><head><title>Error 504 Gateway Timeout</title></head></html>",
+        "Gateway Timeout",
+        "text/html",
+      ),
+      "DeadlineExceeded",
+      504,
+      "GATEWAY_TIMEOUT",
+    ],
+    [
+      "empty body",
+      () => new HttpResponse(null, { status: 503, statusText: "Service Unavailable" }),
+      "TemporarilyUnavailable",
+      503,
+      undefined,
+    ],
+  ])("%s → %s", async (_label, reply, name, status, errorCode) => {
+    const error = await failure(reply);
+    expect(error.name).toBe(name);
+    expect(error.status).toBe(status);
+    expect(error.errorCode).toBe(errorCode);
+    expect(error.method).toBe("GET");
+    expect(error.path).toBe("/api/2.1/clusters/get");
+    expect(error.message).toMatch(new RegExp(`\\(${status} GET /api/2\\.1/clusters/get\\)`));
+  });
+
+  it("gateway errors carry retryAfter (ms), activityId and a hint", async () => {
+    const limited = await failure(
+      json(
+        429,
+        { statusCode: 429, message: "Rate limit is exceeded. Try again in 57 seconds." },
+        { "Retry-After": "57" },
+      ),
+    );
+    expect(limited).toBeInstanceOf(ApimGatewayError);
+    expect(limited.retryAfter).toBe(57_000);
+    const backend = (await failure(
+      json(500, { statusCode: 500, message: "Internal server error", activityId: "act-1" }),
+    )) as ApimGatewayError;
+    expect(backend.activityId).toBe("act-1");
+    expect(backend.requestId).toBe("act-1");
+    const missing = await failure(
+      json(401, { statusCode: 401, message: "Access denied due to missing subscription key." }),
+    );
+    expect(missing.message).toContain("DATABRICKS_APIM_SUBSCRIPTION_KEY");
+  });
+
+  it("keeps details and the x-request-id header", async () => {
+    const details = [
+      { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "X", domain: "d", metadata: { a: "b" } },
+    ];
+    const error = await failure(
+      json(
+        400,
+        { error_code: "INVALID_PARAMETER_VALUE", message: "bad", details },
+        { "x-request-id": "req-9" },
+      ),
+    );
+    expect(error.details).toEqual(details);
+    expect(error.requestId).toBe("req-9");
+  });
+
+  it("remaps the 400 'does not exist' of clusters/get to ResourceDoesNotExist despite the /dbw-01 prefix", async () => {
+    const error = await failure(
+      json(400, { error_code: "INVALID_PARAMETER_VALUE", message: "Cluster c-1 does not exist" }),
+    );
+    expect(error).toBeInstanceOf(ResourceDoesNotExist);
+    expect(error.errorCode).toBe("RESOURCE_DOES_NOT_EXIST");
+    expect(isNotFound(error)).toBe(true);
+    const other = await failure(
+      json(400, { error_code: "INVALID_PARAMETER_VALUE", message: "cluster_id is malformed" }),
+    );
+    expect(other).toBeInstanceOf(InvalidParameterValue);
+  });
+
+  it("does not remap on operations without the quirk", async () => {
+    server.use(
+      http.get(`${APIM}/dbw-01/api/2.0/instance-pools/get`, () =>
+        HttpResponse.json(
+          { error_code: "INVALID_PARAMETER_VALUE", message: "Pool p does not exist" },
+          { status: 400 },
+        ),
+      ),
+    );
+    const error = await unwrap(
+      client.GET("/api/2.0/instance-pools/get", { params: { query: { instance_pool_id: "p" } } }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidParameterValue);
+  });
+
+  it("type guards work by name across package copies", async () => {
+    const error = await failure(json(404, { statusCode: 404, message: "Resource not found" }));
+    expect(isApimGatewayError(error)).toBe(true);
+    const foreign = Object.assign(new Error("x"), {
+      name: "ApimGatewayError",
+      method: "GET",
+      path: "/",
+      details: [],
+    });
+    expect(isDatabricksApimError(foreign)).toBe(true);
+    expect(isApimGatewayError(foreign)).toBe(true);
+    expect(isApimGatewayError(new Error("x"))).toBe(false);
+  });
+});
+
+describe("no secret leaks", () => {
+  const echoes: Array<[string, () => Response]> = [
+    ["gateway message", json(401, { statusCode: 401, message: `Access denied for key ${KEY}` })],
+    [
+      "databricks message",
+      json(400, { error_code: "INVALID_PARAMETER_VALUE", message: `bad header Bearer ${token} and ${KEY}` }),
+    ],
+    [
+      "details",
+      json(400, {
+        error_code: "X",
+        message: "m",
+        details: [{ "@type": "t", metadata: { key: KEY, auth: token } }],
+      }),
+    ],
+    ["text body", text(400, `BAD_REQUEST: got key ${KEY}`)],
+    ["html body", text(502, `<html><pre>${KEY} ${token}</pre></html>`, "Bad Gateway", "text/html")],
+  ];
+  it.each(echoes)("redacts a %s that echoes the key or a token", async (_label, reply) => {
+    const error = await failure(reply);
+    for (const view of [
+      error.message,
+      String(error),
+      inspect(error, { depth: 10, showHidden: true }),
+      JSON.stringify(error),
+      error.stack ?? "",
+    ]) {
+      expect(view).not.toContain(KEY);
+      expect(view).not.toContain(token);
+    }
+    expect(error.message + JSON.stringify(error.details)).toContain("[REDACTED]");
+  });
+
+  it("JSON.stringify gives a plain, useful object", async () => {
+    const error = await failure(json(404, { error_code: "RESOURCE_DOES_NOT_EXIST", message: "gone" }));
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({
+      name: "ResourceDoesNotExist",
+      status: 404,
+      errorCode: "RESOURCE_DOES_NOT_EXIST",
+      method: "GET",
+      path: "/api/2.1/clusters/get",
+    });
+  });
+});
+
+describe("unwrap", () => {
+  it("returns data on success and {} for an empty 200", async () => {
+    server.use(
+      http.get(GET_CLUSTER, () => HttpResponse.json({ cluster_id: "c-1" })),
+      http.post(
+        `${APIM}/dbw-01/api/2.1/clusters/pin`,
+        () => new HttpResponse(null, { status: 200, headers: { "Content-Length": "0" } }),
+      ),
+    );
+    const cluster = await unwrap(
+      client.GET("/api/2.1/clusters/get", { params: { query: { cluster_id: "c-1" } } }),
+    );
+    expect(cluster.cluster_id).toBe("c-1");
+    expect(await unwrap(client.POST("/api/2.1/clusters/pin", { body: { cluster_id: "c-1" } }))).toEqual({});
+  });
+
+  it("raw results stay available: { error, response }", async () => {
+    server.use(
+      http.get(GET_CLUSTER, () =>
+        HttpResponse.json({ error_code: "RESOURCE_DOES_NOT_EXIST", message: "x" }, { status: 404 }),
+      ),
+    );
+    const result = await client.GET("/api/2.1/clusters/get", { params: { query: { cluster_id: "c-1" } } });
+    expect(result.response.status).toBe(404);
+    expect(result.error).toMatchObject({ error_code: "RESOURCE_DOES_NOT_EXIST" });
+    expect(result.data).toBeUndefined();
+    expect(DatabricksApiError).toBeDefined();
+  });
+});

@@ -1,0 +1,239 @@
+import { HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
+import { collect, createDatabricksClient, pages, paginate, ResourceDoesNotExist } from "../src/index.js";
+import { APIM, KEY, useMswServer } from "./helpers.js";
+
+const { server, seen, http } = useMswServer();
+const client = createDatabricksClient({ apimUrl: APIM, subscriptionKey: KEY });
+const base = `${APIM}/dbw-01`;
+const query = (request: Request) => Object.fromEntries(new URL(request.url).searchParams);
+
+describe("token pagination", () => {
+  it("follows next_page_token and stops at an empty token, passing filters on every page", async () => {
+    server.use(
+      http.get(`${base}/api/2.1/clusters/list`, ({ request }) => {
+        const token = new URL(request.url).searchParams.get("page_token");
+        if (!token)
+          return HttpResponse.json({
+            clusters: [{ cluster_id: "a" }, { cluster_id: "b" }],
+            next_page_token: "p2",
+          });
+        if (token === "p2")
+          return HttpResponse.json({
+            clusters: [{ cluster_id: "c" }],
+            next_page_token: "p3",
+            prev_page_token: "p1",
+          });
+        return HttpResponse.json({
+          clusters: [{ cluster_id: "d" }],
+          next_page_token: "",
+          prev_page_token: "p2",
+        });
+      }),
+    );
+    const init = { params: { query: { filter_by: { is_pinned: true }, page_size: 2 } } };
+    const frozen = JSON.stringify(init);
+    const ids: string[] = [];
+    for await (const cluster of paginate(client, "/api/2.1/clusters/list", init))
+      ids.push(cluster.cluster_id ?? "");
+    expect(ids).toEqual(["a", "b", "c", "d"]);
+    expect(seen.map(query)).toEqual([
+      { "filter_by.is_pinned": "true", page_size: "2" },
+      { "filter_by.is_pinned": "true", page_size: "2", page_token: "p2" },
+      { "filter_by.is_pinned": "true", page_size: "2", page_token: "p3" },
+    ]);
+    expect(JSON.stringify(init)).toBe(frozen);
+  });
+
+  it("treats the empty workspace answer as zero items after one request", async () => {
+    server.use(
+      http.get(`${base}/api/2.1/clusters/list`, () =>
+        HttpResponse.json({ next_page_token: "", prev_page_token: "" }),
+      ),
+    );
+    expect(await collect(client, "/api/2.1/clusters/list")).toEqual([]);
+    expect(seen).toHaveLength(1);
+  });
+
+  it("keeps going through empty pages that still carry a token, and sends max_results=0 for Unity Catalog", async () => {
+    server.use(
+      http.get(`${base}/api/2.1/unity-catalog/catalogs`, ({ request }) => {
+        const token = new URL(request.url).searchParams.get("page_token");
+        if (!token) return HttpResponse.json({ catalogs: [], next_page_token: "t1" });
+        if (token === "t1") return HttpResponse.json({ next_page_token: "t2" });
+        return HttpResponse.json({ catalogs: [{ name: "main" }] });
+      }),
+    );
+    expect((await collect(client, "/api/2.1/unity-catalog/catalogs")).map((c) => c.name)).toEqual(["main"]);
+    expect(seen.map((r) => query(r).max_results)).toEqual(["0", "0", "0"]);
+  });
+
+  it("does not override a max_results the caller set", async () => {
+    server.use(
+      http.get(`${base}/api/2.1/unity-catalog/schemas`, () =>
+        HttpResponse.json({ schemas: [{ name: "s" }] }),
+      ),
+    );
+    await collect(client, "/api/2.1/unity-catalog/schemas", {
+      params: { query: { catalog_name: "main", max_results: 50 } },
+    });
+    expect(query(seen[0]!)).toEqual({ catalog_name: "main", max_results: "50" });
+  });
+
+  it("uses the next_page_token query parameter for repos", async () => {
+    server.use(
+      http.get(`${base}/api/2.0/repos`, ({ request }) =>
+        new URL(request.url).searchParams.get("next_page_token")
+          ? HttpResponse.json({ repos: [{ id: 2 }] })
+          : HttpResponse.json({ repos: [{ id: 1 }], next_page_token: "r2" }),
+      ),
+    );
+    expect((await collect(client, "/api/2.0/repos")).map((r) => r.id)).toEqual([1, 2]);
+    expect(query(seen[1]!)).toEqual({ next_page_token: "r2" });
+  });
+
+  it("stops with an error when the server repeats a token", async () => {
+    server.use(
+      http.get(`${base}/api/2.2/jobs/list`, () =>
+        HttpResponse.json({ jobs: [{ job_id: 1 }], next_page_token: "same" }),
+      ),
+    );
+    await expect(collect(client, "/api/2.2/jobs/list")).rejects.toThrow(/did not advance/);
+  });
+
+  it("is lazy: no request until iteration, and stopping early sends no more", async () => {
+    server.use(
+      http.get(`${base}/api/2.2/jobs/runs/list`, ({ request }) =>
+        HttpResponse.json({
+          runs: [{ run_id: 1 }, { run_id: 2 }],
+          next_page_token: `${new URL(request.url).search}x`,
+        }),
+      ),
+    );
+    const iterator = paginate(client, "/api/2.2/jobs/runs/list");
+    expect(seen).toHaveLength(0);
+    for await (const run of iterator) if (run.run_id === 1) break;
+    expect(seen).toHaveLength(1);
+  });
+});
+
+describe("SCIM offset pagination", () => {
+  it("advances startIndex by the items received and de-duplicates by id", async () => {
+    server.use(
+      http.get(`${base}/api/2.0/preview/scim/v2/Users`, ({ request }) => {
+        const start = Number(new URL(request.url).searchParams.get("startIndex"));
+        if (start === 1)
+          return HttpResponse.json({ Resources: [{ id: "1" }, { id: "2" }], totalResults: 4, startIndex: 1 });
+        if (start === 3)
+          return HttpResponse.json({ Resources: [{ id: "2" }, { id: "3" }], totalResults: 4, startIndex: 3 });
+        return HttpResponse.json({ Resources: [], totalResults: 4 });
+      }),
+    );
+    const ids = (
+      await collect(client, "/api/2.0/preview/scim/v2/Users", {
+        params: { query: { count: 2, filter: 'userName sw "a"' } },
+      })
+    ).map((u) => u.id);
+    expect(ids).toEqual(["1", "2", "3"]);
+    expect(seen.map(query)).toEqual([
+      { count: "2", filter: 'userName sw "a"', startIndex: "1" },
+      { count: "2", filter: 'userName sw "a"', startIndex: "3" },
+    ]);
+  });
+
+  it("stops when Resources is absent", async () => {
+    server.use(
+      http.get(`${base}/api/2.0/preview/scim/v2/Groups`, () => HttpResponse.json({ totalResults: 0 })),
+    );
+    expect(await collect(client, "/api/2.0/preview/scim/v2/Groups")).toEqual([]);
+    expect(query(seen[0]!)).toEqual({ startIndex: "1", count: "10000" });
+  });
+});
+
+describe("next_page body pagination (cluster events)", () => {
+  it("re-POSTs next_page verbatim", async () => {
+    server.use(
+      http.post(`${base}/api/2.1/clusters/events`, async ({ request }) => {
+        const body = (await request.json()) as { offset?: number };
+        if (!body.offset)
+          return HttpResponse.json({
+            events: [{ type: "CREATING" }],
+            next_page: { cluster_id: "c", offset: 1, limit: 1 },
+          });
+        return HttpResponse.json({ events: [{ type: "RUNNING" }], total_count: 2 });
+      }),
+    );
+    const types: string[] = [];
+    for await (const event of paginate(client, "/api/2.1/clusters/events", {
+      body: { cluster_id: "c", limit: 1 },
+    })) {
+      types.push(event.type ?? "");
+    }
+    expect(types).toEqual(["CREATING", "RUNNING"]);
+    expect(await Promise.all(seen.map((r) => r.json()))).toEqual([
+      { cluster_id: "c", limit: 1 },
+      { cluster_id: "c", offset: 1, limit: 1 },
+    ]);
+  });
+});
+
+describe("single-call lists", () => {
+  it("yields the array, or nothing when it is absent", async () => {
+    server.use(
+      http.get(`${base}/api/2.0/workspace/list`, () =>
+        HttpResponse.json({ objects: [{ path: "/a" }, { path: "/b" }] }),
+      ),
+      http.get(`${base}/api/2.0/secrets/scopes/list`, () => HttpResponse.json({})),
+    );
+    expect(
+      (await collect(client, "/api/2.0/workspace/list", { params: { query: { path: "/" } } })).map(
+        (o) => o.path,
+      ),
+    ).toEqual(["/a", "/b"]);
+    expect(await collect(client, "/api/2.0/secrets/scopes/list")).toEqual([]);
+  });
+
+  it("pages() yields whole response bodies", async () => {
+    server.use(http.get(`${base}/api/2.0/dbfs/list`, () => HttpResponse.json({ files: [{ path: "/x" }] })));
+    const all = [];
+    for await (const page of pages(client, "/api/2.0/dbfs/list", { params: { query: { path: "/" } } }))
+      all.push(page);
+    expect(all).toEqual([{ files: [{ path: "/x" }] }]);
+  });
+});
+
+describe("errors and cancellation", () => {
+  it("throws the typed error of a failing page", async () => {
+    server.use(
+      http.get(`${base}/api/2.1/unity-catalog/tables`, () =>
+        HttpResponse.json(
+          { error_code: "RESOURCE_DOES_NOT_EXIST", message: "Schema main.x does not exist." },
+          { status: 404 },
+        ),
+      ),
+    );
+    await expect(
+      collect(client, "/api/2.1/unity-catalog/tables", {
+        params: { query: { catalog_name: "main", schema_name: "x" } },
+      }),
+    ).rejects.toBeInstanceOf(ResourceDoesNotExist);
+  });
+
+  it("honours an AbortSignal between pages", async () => {
+    const controller = new AbortController();
+    server.use(
+      http.get(`${base}/api/2.2/jobs/list`, ({ request }) =>
+        HttpResponse.json({ jobs: [{ job_id: 1 }], next_page_token: `${request.url.length}` }),
+      ),
+    );
+    const seenIds: number[] = [];
+    const run = async () => {
+      for await (const job of paginate(client, "/api/2.2/jobs/list", { signal: controller.signal })) {
+        seenIds.push(job.job_id ?? 0);
+        controller.abort(new Error("stop"));
+      }
+    };
+    await expect(run()).rejects.toThrow("stop");
+    expect(seen).toHaveLength(1);
+  });
+});
