@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { renderGenerated } from "../scripts/generate.js";
+import { loadSpec } from "../scripts/lib/spec.js";
+import { README_PATH, withOperationsTable } from "../scripts/readme-operations.js";
 
 describe("src/generated/", () => {
   it("is up to date with openapi/ (run `npm run generate` and commit if this fails)", async () => {
@@ -10,6 +12,15 @@ describe("src/generated/", () => {
       const committed = readFileSync(new URL(`../src/generated/${name}`, import.meta.url), "utf8");
       expect(committed, `src/generated/${name} is stale`).toBe(contents);
     }
+  });
+
+  it("README's table of operations matches the spec", () => {
+    const readme = readFileSync(README_PATH, "utf8");
+    expect(
+      withOperationsTable(readme, loadSpec().doc),
+      "README operations table is stale: npm run generate",
+    ).toBe(readme);
+    expect(readme).toContain("| sql-statements | POST | `/api/2.0/sql/statements` | `statementsExecute` |");
   });
 
   it("package.json and VERSION agree", async () => {
