@@ -1,0 +1,255 @@
+/**
+ * Command line and environment → one validated options object.
+ *
+ * Every option can also come from an environment variable so that CI pipelines can configure the
+ * script without long command lines; a flag always wins over its variable. The table below is the
+ * single place where flags, variables and defaults are named, and `--help` is generated from it, so
+ * help text, parsing and error messages cannot drift apart.
+ */
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { SPEC_PATH } from "../lib/spec.js";
+import { CLOUDS, type CloudName, isCloudName } from "./clouds.js";
+
+/** The policy template shipped next to the spec. */
+export const POLICY_PATH = fileURLToPath(new URL("../../openapi/policy.xml", import.meta.url));
+
+/** Exit code for bad input (usage, validation); 1 is reserved for failures while talking to Azure. */
+export const EXIT_INVALID = 2;
+
+/** Flags with their environment variable, kind and help line. Order = order in `--help`. */
+const FLAGS = {
+  "subscription-id": { env: "AZURE_SUBSCRIPTION_ID", bool: false, help: "Azure subscription (UUID)" },
+  "resource-group": { env: "APIM_RESOURCE_GROUP", bool: false, help: "resource group of the APIM instance" },
+  "service-name": { env: "APIM_SERVICE_NAME", bool: false, help: "APIM instance name" },
+  "workspace-url": {
+    env: "DATABRICKS_WORKSPACE_URL",
+    bool: false,
+    help: "workspace URL, e.g. https://adb-123.4.azuredatabricks.net",
+  },
+  "api-id": { env: "APIM_API_ID", bool: false, help: "API id (default dbw-01)" },
+  "api-suffix": { env: "APIM_API_SUFFIX", bool: false, help: "API URL suffix (default: the API id)" },
+  "backend-id": { env: "APIM_BACKEND_ID", bool: false, help: "backend id (default: the API id)" },
+  "display-name": { env: "APIM_DISPLAY_NAME", bool: false, help: "API display name (default: spec title)" },
+  product: { env: "APIM_PRODUCT", bool: false, help: "product id to link the API to (optional)" },
+  spec: { env: "APIM_SPEC", bool: false, help: "OpenAPI file (default openapi/databricks-workspace.yaml)" },
+  policy: { env: "APIM_POLICY", bool: false, help: "policy template (default openapi/policy.xml)" },
+  "managed-identity-client-id": {
+    env: "APIM_MANAGED_IDENTITY_CLIENT_ID",
+    bool: false,
+    help: "client id of a user-assigned identity (default: system-assigned)",
+  },
+  "rate-limit": {
+    env: "APIM_RATE_LIMIT",
+    bool: false,
+    help: "per-subscription limit CALLS/SECONDS, e.g. 100/60",
+  },
+  "read-only": { env: "APIM_READ_ONLY", bool: true, help: "publish only GET operations" },
+  tags: { env: "APIM_TAGS", bool: false, help: "publish only operations with these tags (a,b)" },
+  "dry-run": { env: "APIM_DRY_RUN", bool: true, help: "print the plan, make no writes" },
+  json: { env: "APIM_JSON", bool: true, help: "machine-readable plan/result on stdout" },
+  revision: {
+    env: "APIM_REVISION",
+    bool: true,
+    help: "import into a new revision, verify, then make it current",
+  },
+  rollback: { env: "APIM_ROLLBACK", bool: true, help: "make the previous revision current again" },
+  cloud: { env: "AZURE_CLOUD", bool: false, help: "AzureCloud | AzureUSGovernment | AzureChinaCloud" },
+  "arm-endpoint": {
+    env: "AZURE_ARM_ENDPOINT",
+    bool: false,
+    help: "custom ARM origin (token scope follows it)",
+  },
+} as const;
+
+type Flag = keyof typeof FLAGS;
+
+/** Validated, normalised options; every field is present (`undefined` = not set). */
+export interface ImportOptions {
+  subscriptionId: string;
+  resourceGroup: string;
+  serviceName: string;
+  /** Required unless `rollback`. */
+  workspaceUrl: string | undefined;
+  apiId: string;
+  apiSuffix: string;
+  backendId: string;
+  displayName: string | undefined;
+  product: string | undefined;
+  specPath: string;
+  policyPath: string;
+  managedIdentityClientId: string | undefined;
+  rateLimit: { calls: number; renewalPeriod: number } | undefined;
+  readOnly: boolean;
+  tags: string[];
+  dryRun: boolean;
+  json: boolean;
+  revision: boolean;
+  rollback: boolean;
+  cloud: CloudName;
+  armEndpoint: string | undefined;
+}
+
+/** Result of parsing: options, a request for help, or the reasons the input is unusable. */
+export type ParsedCommandLine =
+  | { kind: "options"; options: ImportOptions }
+  | { kind: "help" }
+  | { kind: "invalid"; errors: string[] };
+
+/** Usage text for `--help`. */
+export function usage(): string {
+  const rows = Object.entries(FLAGS).map(([flag, { env, bool, help }]) => {
+    const left = `  --${flag}${bool ? "" : " <value>"}`;
+    return `${left.padEnd(40)}${help} [${env}]`;
+  });
+  return [
+    "Usage: scripts/import-to-apim [options]",
+    "",
+    "Publishes openapi/databricks-workspace.yaml to Azure API Management as the whitelist of operations,",
+    "with a backend for the workspace and the managed-identity policy. Idempotent: unchanged inputs make no writes.",
+    "",
+    "Options (flags win over the environment variable in brackets):",
+    ...rows,
+    `${"  --help".padEnd(40)}print this text`,
+    "",
+    "Credentials: DefaultAzureCredential (honours AZURE_TOKEN_CREDENTIALS, e.g. AzureCliCredential).",
+    "Exit codes: 0 success or no changes, 1 Azure call or verification failed, 2 invalid input.",
+    "",
+  ].join("\n");
+}
+
+/** Parses argv (without node and script) and env into options. Makes no I/O. */
+export function parseCommandLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string = process.cwd(),
+): ParsedCommandLine {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    const parsed = parseArgs({
+      args: [...argv],
+      options: {
+        help: { type: "boolean" },
+        ...Object.fromEntries(
+          Object.entries(FLAGS).map(([flag, { bool }]) => [flag, { type: bool ? "boolean" : "string" }]),
+        ),
+      } as Record<string, { type: "boolean" | "string" }>,
+      strict: true,
+      allowPositionals: false,
+    });
+    values = parsed.values;
+  } catch (error) {
+    return { kind: "invalid", errors: [`${(error as Error).message} (see --help)`] };
+  }
+  if (values.help === true) return { kind: "help" };
+
+  const errors: string[] = [];
+  const text = (flag: Flag): string | undefined => {
+    const value = values[flag];
+    const raw = typeof value === "string" ? value : env[FLAGS[flag].env];
+    const trimmed = raw?.trim();
+    return trimmed === "" ? undefined : trimmed;
+  };
+  const bool = (flag: Flag): boolean => {
+    if (values[flag] === true) return true;
+    const raw = env[FLAGS[flag].env]?.trim().toLowerCase();
+    if (raw === undefined || raw === "" || raw === "0" || raw === "false" || raw === "no") return false;
+    if (raw === "1" || raw === "true" || raw === "yes") return true;
+    errors.push(`${FLAGS[flag].env}="${raw}" is not a boolean (use true or false)`);
+    return false;
+  };
+  const required = (flag: Flag): string => {
+    const value = text(flag);
+    if (value === undefined) errors.push(`missing --${flag} (or ${FLAGS[flag].env})`);
+    return value ?? "";
+  };
+  const matching = (flag: Flag, value: string, pattern: RegExp, rule: string): void => {
+    if (value !== "" && !pattern.test(value)) errors.push(`--${flag} "${value}" ${rule}`);
+  };
+
+  const subscriptionId = required("subscription-id");
+  matching(
+    "subscription-id",
+    subscriptionId,
+    /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i,
+    "is not a UUID",
+  );
+  const resourceGroup = required("resource-group");
+  matching(
+    "resource-group",
+    resourceGroup,
+    /^[-\w.()]{1,89}[-\w()]$|^[-\w()]$/,
+    "is not a resource group name",
+  );
+  const serviceName = required("service-name");
+  matching("service-name", serviceName, /^[a-zA-Z][a-zA-Z0-9-]{0,48}[a-zA-Z0-9]$/, "is not an APIM name");
+  const rollback = bool("rollback");
+  const workspaceUrl = rollback ? text("workspace-url") : required("workspace-url");
+  const apiId = text("api-id") ?? "dbw-01";
+  const resourceName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,79}$/;
+  const nameRule = "must be 1–80 letters, digits, '-', '_' or '.'";
+  matching("api-id", apiId, resourceName, nameRule);
+  // Suffix and backend default to the API id; only values given explicitly need their own check.
+  const apiSuffix = text("api-suffix") ?? apiId;
+  if (text("api-suffix") !== undefined)
+    matching("api-suffix", apiSuffix, /^[a-zA-Z0-9][a-zA-Z0-9_.~/-]{0,399}$/, "is not a URL path suffix");
+  const backendId = text("backend-id") ?? apiId;
+  if (text("backend-id") !== undefined) matching("backend-id", backendId, resourceName, nameRule);
+  const product = text("product");
+  if (product !== undefined) matching("product", product, resourceName, nameRule);
+  const clientId = text("managed-identity-client-id");
+  if (clientId !== undefined)
+    matching(
+      "managed-identity-client-id",
+      clientId,
+      /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i,
+      "is not a UUID",
+    );
+  const cloudName = text("cloud") ?? "AzureCloud";
+  if (!isCloudName(cloudName))
+    errors.push(`--cloud "${cloudName}" is not one of ${Object.keys(CLOUDS).join(", ")}`);
+  const revision = bool("revision");
+  if (revision && rollback) errors.push("use either --revision or --rollback, not both");
+
+  const options: ImportOptions = {
+    subscriptionId,
+    resourceGroup,
+    serviceName,
+    workspaceUrl,
+    apiId,
+    apiSuffix,
+    backendId,
+    displayName: text("display-name"),
+    product,
+    specPath: resolve(cwd, text("spec") ?? SPEC_PATH),
+    policyPath: resolve(cwd, text("policy") ?? POLICY_PATH),
+    managedIdentityClientId: clientId,
+    rateLimit: parseRateLimit(text("rate-limit"), errors),
+    readOnly: bool("read-only"),
+    tags: (text("tags") ?? "")
+      .split(",")
+      .map((tag) => tag.trim())
+      .filter((tag) => tag !== ""),
+    dryRun: bool("dry-run"),
+    json: bool("json"),
+    revision,
+    rollback,
+    cloud: isCloudName(cloudName) ? cloudName : "AzureCloud",
+    armEndpoint: text("arm-endpoint"),
+  };
+  return errors.length > 0 ? { kind: "invalid", errors } : { kind: "options", options };
+}
+
+/** `CALLS/SECONDS` → numbers; APIM's rate-limit-by-key renewal period is at most 300 s. */
+function parseRateLimit(value: string | undefined, errors: string[]): ImportOptions["rateLimit"] {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const calls = Number(match?.[1]);
+  const renewalPeriod = Number(match?.[2]);
+  if (!match || calls < 1 || renewalPeriod < 1 || renewalPeriod > 300) {
+    errors.push(`--rate-limit "${value}" must be CALLS/SECONDS with CALLS ≥ 1 and 1 ≤ SECONDS ≤ 300`);
+    return undefined;
+  }
+  return { calls, renewalPeriod };
+}

@@ -1,0 +1,235 @@
+/**
+ * `scripts/import-to-apim`: publishes the curated spec to Azure API Management as the whitelist of
+ * callable operations, with a backend for the workspace and the managed-identity policy.
+ *
+ * Steps: validate (no network) → read current state → plan → apply only what changed → verify.
+ * `run()` takes every side effect as a dependency (credential, fetch, clock, output, files) so tests
+ * drive it in-process against an in-memory APIM; only the CLI path at the bottom creates a
+ * `DefaultAzureCredential`, and only after validation passed.
+ */
+import { readFileSync } from "node:fs";
+import { isAbsolute, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { TokenCredential } from "@azure/identity";
+import { redactAll } from "../../src/redact.js";
+import { type AppliedStep, applyPlan, applyRollback, seconds } from "./apply.js";
+import { createArmClient } from "./arm.js";
+import { EXIT_INVALID, type ImportOptions, parseCommandLine, usage } from "./cli.js";
+import { CLOUDS, resolveArmEndpoint } from "./clouds.js";
+import { computePlan, computeRollback, type Plan, type RollbackPlan } from "./plan.js";
+import { formatPlan, formatRollback, formatSummary } from "./report.js";
+import { type ApimTarget, readState } from "./state.js";
+import { type DesiredState, type ReadFile, validateInputs } from "./validate.js";
+import { readCurrentRevision, type VerifyResult, verifyApi } from "./verify.js";
+
+/** Side effects of a run; everything defaults to the real thing. */
+export interface RunDeps {
+  /** @default DefaultAzureCredential for the selected cloud */
+  credential?: TokenCredential;
+  fetch?: typeof fetch;
+  stdout?: { write(text: string): unknown };
+  stderr?: { write(text: string): unknown };
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  readFile?: ReadFile;
+  cwd?: string;
+}
+
+/** The `--json` document. */
+interface JsonResult {
+  status: "invalid" | "no-changes" | "planned" | "applied" | "failed";
+  plan?: Plan | RollbackPlan;
+  applied?: AppliedStep[];
+  verify?: VerifyResult;
+  writes?: number;
+  durationMs?: number;
+  warnings?: string[];
+  errors?: string[];
+}
+
+/** Runs the command; resolves with the process exit code (0 ok, 1 Azure/verify failure, 2 bad input). */
+export async function run(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  deps: RunDeps = {},
+): Promise<number> {
+  const now = deps.now ?? Date.now;
+  const cwd = deps.cwd ?? process.cwd();
+  const started = now();
+  const stdout = deps.stdout ?? process.stdout;
+  const stderr = deps.stderr ?? process.stderr;
+  const parsed = parseCommandLine(argv, env, cwd);
+  if (parsed.kind === "help") {
+    stdout.write(usage());
+    return 0;
+  }
+  const json = parsed.kind === "options" ? parsed.options.json : argv.includes("--json");
+  // With --json, stdout carries only the JSON document; progress goes to stderr.
+  const log = (line: string) => (json ? stderr : stdout).write(`${line}\n`);
+  const finish = (code: number, result: JsonResult): number => {
+    if (json) stdout.write(`${JSON.stringify({ ...result, durationMs: now() - started }, null, 2)}\n`);
+    return code;
+  };
+  const invalid = (errors: string[]): number => {
+    for (const error of errors) stderr.write(`import-to-apim: ${error}\n`);
+    stderr.write("import-to-apim: nothing was sent to Azure.\n");
+    return finish(EXIT_INVALID, { status: "invalid", errors });
+  };
+  if (parsed.kind === "invalid") return invalid(parsed.errors);
+  const options = parsed.options;
+
+  let endpoint: { origin: string; scope: string };
+  try {
+    endpoint = resolveArmEndpoint(options.cloud, options.armEndpoint);
+  } catch (error) {
+    return invalid([(error as Error).message]);
+  }
+  let desired: DesiredState | undefined;
+  if (!options.rollback) {
+    const display = (path: string) => {
+      const rel = relative(cwd, path);
+      return rel.startsWith("..") || isAbsolute(rel) ? path : rel;
+    };
+    const checked = validateInputs(options, deps.readFile ?? ((path) => readFileSync(path, "utf8")), display);
+    if (!checked.ok) return invalid(checked.errors);
+    desired = checked.desired;
+    const { spec } = desired;
+    log(
+      `[1/5] validate: ${spec.file} (${spec.operations.length} of ${spec.sourceOperations} operations, ${(spec.text.length / 1024).toFixed(0)} KiB upload), ${desired.policy.file}, workspace ${desired.workspaceUrl}`,
+    );
+    for (const warning of desired.warnings) log(`  warning: ${warning}`);
+  } else log("[1/5] validate: rollback needs no spec or policy");
+
+  const target: ApimTarget = {
+    subscriptionId: options.subscriptionId,
+    resourceGroup: options.resourceGroup,
+    serviceName: options.serviceName,
+    apiId: options.apiId,
+    backendId: options.backendId,
+    product: options.rollback ? undefined : options.product,
+  };
+  let credential: TokenCredential;
+  try {
+    credential = deps.credential ?? (await defaultCredential(options, env));
+  } catch (error) {
+    // e.g. an AZURE_TOKEN_CREDENTIALS value the library does not know.
+    return invalid([`cannot create the Azure credential: ${(error as Error).message}`]);
+  }
+  const arm = createArmClient({
+    ...endpoint,
+    credential,
+    fetch: deps.fetch ?? globalThis.fetch,
+    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    now,
+    ...(deps.random ? { random: deps.random } : {}),
+    onEvent: (event) =>
+      log(
+        event.kind === "retry"
+          ? `  retry ${event.attempt}: ${event.method} ${event.path} → ${event.status ?? "network error"}, waiting ${seconds(event.delayMs)}`
+          : `  poll: ${event.path} → ${event.status}`,
+      ),
+  });
+  const where = `${options.serviceName} (${options.resourceGroup}, ${endpoint.origin})`;
+  let plan: Plan | RollbackPlan | undefined;
+  const applied: AppliedStep[] = [];
+  try {
+    log(`[2/5] read: current state of ${where}`);
+    const state = await readState(arm, target, {
+      revisions: options.revision || options.rollback,
+      backend: !options.rollback,
+    });
+    if (options.rollback || !desired) {
+      const rollback = computeRollback(state, options);
+      plan = rollback;
+      log(`[3/5] plan\n${formatRollback(rollback, where)}`);
+      if (options.dryRun) return done("planned", 0);
+      log("[4/5] apply");
+      await applyRollback({ arm, target, options, progress: log, now, applied }, rollback);
+      log("[5/5] verify: current revision");
+      const current = await readCurrentRevision(arm, target);
+      if (current !== String(rollback.to))
+        return fail([
+          `after the release, the current revision is ${current ?? "unknown"}, expected ${rollback.to}`,
+        ]);
+      return done("applied", 0);
+    }
+
+    const deploy = computePlan(state, desired, options);
+    plan = deploy;
+    log(`[3/5] plan\n${formatPlan(deploy, where)}`);
+    if (deploy.writes.length === 0) return done("no-changes", 0);
+    if (options.dryRun) return done("planned", 0);
+    log("[4/5] apply");
+    await applyPlan({ arm, target, options, progress: log, now, applied }, deploy, desired);
+    log(`[5/5] verify: operations and policy of ${options.apiId}`);
+    const verify = await verifyApi(arm, target, options.apiId, {
+      operations: desired.spec.operations,
+      policyXml: desired.policy.xml,
+    });
+    if (deploy.revision) {
+      const current = await readCurrentRevision(arm, target);
+      if (current !== String(deploy.revision.to))
+        verify.problems.push(
+          `the current revision is ${current ?? "unknown"}, expected ${deploy.revision.to}`,
+        );
+    }
+    if (verify.problems.length > 0) return fail(verify.problems, verify);
+    log(`  verify: ${desired.spec.operations.length} operations and the policy match`);
+    return done("applied", 0, verify);
+  } catch (error) {
+    const message = redactAll((error as Error).message ?? String(error), []);
+    const hint = /credential|authentication/i.test((error as Error).name ?? "")
+      ? "\n  Sign in with `az login`, or choose a credential with AZURE_TOKEN_CREDENTIALS (e.g. AzureCliCredential)."
+      : "";
+    return fail([`${message}${hint}`]);
+  }
+
+  function done(status: JsonResult["status"], code: number, verify?: VerifyResult): number {
+    const ms = now() - started;
+    log(
+      status === "planned"
+        ? `Dry run finished in ${seconds(ms)}: nothing was written.`
+        : formatSummary(applied, plan && "backend" in plan ? plan : undefined, ms),
+    );
+    return finish(code, {
+      status,
+      ...(plan ? { plan } : {}),
+      applied,
+      ...(verify ? { verify } : {}),
+      writes: arm.writes,
+      warnings: desired?.warnings ?? [],
+    });
+  }
+  function fail(errors: string[], verify?: VerifyResult): number {
+    for (const error of errors) stderr.write(`import-to-apim: failed: ${error}\n`);
+    const steps = applied.map((step) => step.step).join(", ") || "none";
+    stderr.write(`import-to-apim: writes made before the failure: ${steps}\n`);
+    return finish(1, {
+      status: "failed",
+      ...(plan ? { plan } : {}),
+      applied,
+      ...(verify ? { verify } : {}),
+      writes: arm.writes,
+      errors,
+    });
+  }
+}
+
+/** The real credential: DefaultAzureCredential for the cloud's authority (env AZURE_AUTHORITY_HOST wins). */
+async function defaultCredential(
+  options: ImportOptions,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<TokenCredential> {
+  const { DefaultAzureCredential } = await import("@azure/identity");
+  return new DefaultAzureCredential({
+    authorityHost: env.AZURE_AUTHORITY_HOST ?? CLOUDS[options.cloud].authorityHost,
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // `npm run` starts scripts in the package root; relative --spec/--policy paths mean the caller's directory.
+  process.exitCode = await run(process.argv.slice(2), process.env, {
+    cwd: process.env.INIT_CWD ?? process.cwd(),
+  });
+}
