@@ -3,9 +3,10 @@
  * fresh token. Tokens are asked for per request and cached by the credential itself: this module never
  * keeps one. The subscription key lives only in this closure, never on an inspectable object.
  */
-import type { AuthConfig, FetchLike } from "./config.js";
+import type { AuthConfig } from "./config.js";
 import { DatabricksAuthError } from "./errors.js";
 import { redactAll } from "./redact.js";
+import type { Send } from "./transport.js";
 
 /** The header APIM reads the subscription key from. */
 export const SUBSCRIPTION_KEY_HEADER = "Ocp-Apim-Subscription-Key";
@@ -14,14 +15,14 @@ export const SUBSCRIPTION_KEY_HEADER = "Ocp-Apim-Subscription-Key";
 export type Describe = (request: Request) => { method: string; path: string };
 
 /** Wraps `next` so each request is sent with the configured key and/or bearer token. */
-export function withAuth(next: FetchLike, auth: AuthConfig, describe: Describe): FetchLike {
-  return async (request) => {
+export function withAuth(next: Send, auth: AuthConfig, describe: Describe): Send {
+  return async (request, init) => {
     const headers = new Headers(request.headers);
     if (auth.kind === "apim" && auth.subscriptionKey)
       headers.set(SUBSCRIPTION_KEY_HEADER, auth.subscriptionKey);
     if (auth.kind === "direct" && auth.token) headers.set("Authorization", `Bearer ${auth.token}`);
     if (auth.credential) headers.set("Authorization", `Bearer ${await getToken(auth, request, describe)}`);
-    return next(new Request(request, { headers }));
+    return next(new Request(request, { headers }), init);
   };
 }
 

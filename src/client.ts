@@ -8,28 +8,29 @@
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { withAuth } from "./auth.js";
-import { type DatabricksClientOptions, type FetchLike, resolveConfig } from "./config.js";
+import { type DatabricksClientOptions, resolveConfig } from "./config.js";
 import type { paths } from "./generated/schema.js";
 import { encodeQuery } from "./query.js";
-import { createTransport } from "./transport.js";
+import { createTransport, type Send } from "./transport.js";
 import { rememberErrorContext } from "./unwrap.js";
 import { VERSION } from "./version.js";
 
 /** A client for the curated Databricks operations: `client.GET(path, init)` → `{ data, error, response }`. */
 export type DatabricksClient = Client<paths, "application/json">;
 
-const lookupGlobalFetch: FetchLike = (request) => globalThis.fetch(request);
+// `init` carries the attempt's signal; see `Send` in transport.ts for why it must reach fetch itself.
+const lookupGlobalFetch: Send = (request, init) => globalThis.fetch(request, init);
 
 /**
  * Databricks expects a JSON object on every POST, even those that take only path parameters
  * (`warehouses/{id}/start`); openapi-fetch sends no body when none is given.
  */
-function withEmptyJsonBody(next: FetchLike): FetchLike {
-  return (request) => {
-    if (request.method !== "POST" || request.body !== null) return next(request);
+function withEmptyJsonBody(next: Send): Send {
+  return (request, init) => {
+    if (request.method !== "POST" || request.body !== null) return next(request, init);
     const headers = new Headers(request.headers);
     headers.set("Content-Type", "application/json");
-    return next(new Request(request, { body: "{}", headers }));
+    return next(new Request(request, { body: "{}", headers }), init);
   };
 }
 

@@ -35,8 +35,12 @@ export interface TokenCredential {
   ): Promise<{ token: string; expiresOnTimestamp: number } | null>;
 }
 
-/** A fetch function taking a `Request`; defaults to `globalThis.fetch`, looked up at request time. */
-export type FetchLike = (request: Request) => Promise<Response>;
+/**
+ * A fetch function taking a `Request`; defaults to `globalThis.fetch`, looked up at request time.
+ * The client passes each attempt's `signal` in `init` as well as on the Request: a custom fetch should
+ * hand `init` on to the real fetch, so that timeouts and aborts reach the socket.
+ */
+export type FetchLike = (request: Request, init?: { signal?: AbortSignal }) => Promise<Response>;
 
 /** What the retry layer reports before it waits and tries again. Holds no secrets. */
 export interface RetryEvent {

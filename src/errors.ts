@@ -175,7 +175,10 @@ export class DeadlineExceeded extends DatabricksApiError {
   override name = "DeadlineExceeded";
 }
 
-/** No response was received: connection refused or reset, DNS failure, TLS failure. */
+/**
+ * No usable response: connection refused or reset, DNS or TLS failure, or a 2xx whose JSON body was cut
+ * short (`errorCode` `INVALID_RESPONSE_BODY`, with `status`).
+ */
 export class DatabricksConnectionError extends DatabricksApimError {
   override name = "DatabricksConnectionError";
 }

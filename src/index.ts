@@ -27,7 +27,29 @@ export {
   pages,
   paginate,
 } from "./paginate.js";
+export { WAIT_DEFAULTS, type WaitOptions, type WaitProgress } from "./poll.js";
 export { encodeQuery } from "./query.js";
+export {
+  type ExecuteStatementOptions,
+  executeStatement,
+  type StatementResult,
+  type StatementRow,
+} from "./statements.js";
 export type { CallOptions } from "./transport.js";
 export { type CallResult, toError, unwrap } from "./unwrap.js";
 export { VERSION } from "./version.js";
+export {
+  isOperationFailedError,
+  isWaitTimeoutError,
+  OperationFailedError,
+  type WaitedResource,
+  WaitTimeoutError,
+} from "./waiter-errors.js";
+export {
+  type WaitForClusterOptions,
+  type WaitForRunOptions,
+  type WaitForWarehouseOptions,
+  waitForCluster,
+  waitForRun,
+  waitForWarehouse,
+} from "./waiters.js";

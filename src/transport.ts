@@ -1,20 +1,49 @@
 /**
- * The transport: the fetch layer the client hands to openapi-fetch. It owns what happens between
- * "send this Request" and "here is a Response": per-call options, and turning thrown network
- * failures into typed errors. (Retries and timeouts plug in here.)
+ * The transport: the fetch layer the client hands to openapi-fetch. It owns everything between
+ * "send this Request" and "here is a Response":
+ * - per-call options (`maxRetries`, `timeout`, `totalTimeout` in a call's init);
+ * - a per-attempt timeout that covers the headers *and* the body (attempt.ts reads textual bodies
+ *   inside the attempt, so a body that stalls half-way times out like a response that never starts);
+ * - retries. 429 and 503 mean "not processed" and are retried for every method. Network failures,
+ *   timeouts, gateway 502/504 and APIM's backend-failure 500 may hide a request that went through, so
+ *   they are retried only when repeating is safe (idempotency.ts). `Retry-After` first, else backoff
+ *   (retry-timing.ts), all within `totalTimeout`;
+ * - cancellation: the caller's signal ends the attempt or the backoff sleep at once.
+ * HTTP errors are returned, not thrown: after the last attempt the final Response goes back to
+ * openapi-fetch, and `unwrap`/`toError` build the typed error (with `status`, `retryAfter`) from it.
+ * Only failures without a usable response are thrown: `DatabricksConnectionError`/`DatabricksTimeoutError`.
  */
+import { type Failure, type Outcome, runAttempt } from "./attempt.js";
 import type { Describe } from "./auth.js";
 import type { FetchLike, RetryEvent } from "./config.js";
-import { DatabricksApimError, DatabricksConnectionError } from "./errors.js";
+import { DatabricksConnectionError, DatabricksTimeoutError } from "./errors.js";
+import { isIdempotent } from "./idempotency.js";
 import { redactAll } from "./redact.js";
+import { type Backoff, MAX_RETRY_AFTER, parseRetryAfter, RETRY_BACKOFF, retryDelay } from "./retry-timing.js";
+import { sleep } from "./sleep.js";
+
+/**
+ * The layers below the transport (auth, then fetch), called once per attempt. The attempt's signal
+ * travels in `init` as well as on the Request, and every layer must hand `init` on to the next: undici
+ * (Node 20) links each copy of a Request to the previous copy's signal only weakly, so once a copy made
+ * by a layer has been garbage-collected, an abort or timeout no longer reaches the socket. A signal in
+ * fetch's own `init` always does.
+ */
+export type Send = (request: Request, init?: SendInit) => Promise<Response>;
+
+/** What the transport passes to the layers below it, besides the Request. */
+export interface SendInit {
+  /** Aborts this attempt: the caller's signal, the attempt's timeout or the call's deadline. */
+  signal: AbortSignal;
+}
 
 /** Per-call overrides, passed in the init of any client call: `client.GET(path, { params, maxRetries: 0 })`. */
 export interface CallOptions {
   /** Retries after the first attempt for this call. */
   maxRetries?: number;
-  /** Per-attempt timeout for this call, in ms. */
+  /** Per-attempt timeout for this call, in ms (headers and body). */
   timeout?: number;
-  /** Deadline for this call including retries, in ms. */
+  /** Deadline for this call including retries and backoff, in ms. */
   totalTimeout?: number;
 }
 
@@ -26,11 +55,18 @@ export interface TransportOptions {
   onRetry: ((event: RetryEvent) => void) | undefined;
   describe: Describe;
   secrets: readonly string[];
+  /** Backoff between retries when the server sends no `Retry-After`. @default RETRY_BACKOFF */
+  backoff?: Readonly<Backoff>;
+  /** Longest `Retry-After` waited out; a longer one is returned to the caller. @default MAX_RETRY_AFTER */
+  maxRetryAfter?: number;
+  /** Source of jitter, in [0, 1). @default Math.random */
+  random?: () => number;
 }
 
 /**
  * Reads per-call overrides. openapi-fetch copies init keys that a Request does not have onto the
- * Request object it passes to `fetch`, so they arrive here without a side channel.
+ * Request object it passes to `fetch`, so they arrive here without a side channel. Read them before
+ * the request is copied: copies drop them.
  */
 export function readCallOptions(request: Request): CallOptions {
   const source = request as Request & CallOptions;
@@ -41,20 +77,111 @@ export function readCallOptions(request: Request): CallOptions {
   return out;
 }
 
+/** Statuses that mean the request was not processed: retried for every method. */
+const RETRY_ALWAYS: ReadonlySet<number> = new Set([429, 503]);
+/** Gateway statuses that may hide a processed request: retried only when repeating is safe. */
+const RETRY_IF_IDEMPOTENT: ReadonlySet<number> = new Set([502, 504]);
+
 /** Builds the transport around `send` (the authenticated fetch). */
-export function createTransport(send: FetchLike, options: TransportOptions): FetchLike {
+export function createTransport(send: Send, options: TransportOptions): FetchLike {
+  const backoff = options.backoff ?? RETRY_BACKOFF;
+  const maxRetryAfter = options.maxRetryAfter ?? MAX_RETRY_AFTER;
+  const random = options.random ?? Math.random;
+  const clean = (text: string) => redactAll(text, options.secrets);
+
   return async (request) => {
-    try {
-      return await send(request);
-    } catch (cause) {
-      if (cause instanceof DatabricksApimError) throw cause;
-      if (request.signal.aborted) throw request.signal.reason;
-      const where = options.describe(request);
-      const reason = cause instanceof Error ? redactAll(cause.message, options.secrets) : "network error";
-      throw new DatabricksConnectionError(
-        `Network error: ${reason} (${where.method} ${where.path}). Check connectivity to the gateway.`,
-        { ...where, cause },
-      );
+    const call = readCallOptions(request);
+    const maxRetries = call.maxRetries ?? options.maxRetries;
+    const timeout = call.timeout ?? options.timeout;
+    const totalTimeout = call.totalTimeout ?? options.totalTimeout;
+    const deadline = Date.now() + totalTimeout;
+    const where = options.describe(request);
+    const signal = request.signal;
+    signal.throwIfAborted();
+    // Read once, replayed on every attempt.
+    const body = request.body === null ? null : await request.arrayBuffer();
+    const idempotent = isIdempotent(where.method, where.path, body);
+    let previous: string | undefined;
+
+    for (let attempt = 1; ; attempt += 1) {
+      const limit = Math.max(1, Math.min(timeout, deadline - Date.now()));
+      const outcome = await runAttempt(send, request, body, limit, signal, clean);
+      if (outcome.failure?.kind === "timeout" && limit < timeout) outcome.failure.deadline = true;
+
+      const reason = attempt > maxRetries ? undefined : retryReason(outcome, idempotent);
+      const delay =
+        reason === undefined
+          ? undefined
+          : retryDelay({
+              retry: attempt,
+              retryAfter: parseRetryAfter(outcome.response?.headers.get("retry-after")),
+              remaining: deadline - Date.now(),
+              backoff,
+              maxRetryAfter,
+              random: random(),
+            });
+      if (reason === undefined || delay === undefined) {
+        if (outcome.response) return outcome.response;
+        throw toError(outcome.failure, { where, attempt, idempotent, timeout, totalTimeout, previous });
+      }
+      previous = outcome.response ? `HTTP ${outcome.response.status}` : outcome.failure.detail;
+      await outcome.response?.body?.cancel().catch(() => undefined);
+      try {
+        options.onRetry?.({ attempt, delay, reason, method: where.method, path: where.path });
+      } catch {
+        // An observer must not change the outcome of the call.
+      }
+      // `Retry-After: 0` means now: sleep(0) would still cost a timer turn (≥ 1 ms).
+      if (delay > 0) await sleep(delay, signal);
+      else signal.throwIfAborted();
     }
   };
+}
+
+/** Why this outcome deserves another attempt, or `undefined` when it does not. */
+function retryReason(outcome: Outcome, idempotent: boolean): string | undefined {
+  if (outcome.failure) return idempotent && !outcome.failure.deadline ? outcome.failure.kind : undefined;
+  const { status } = outcome.response;
+  if (RETRY_ALWAYS.has(status)) return String(status);
+  if (!idempotent) return undefined;
+  if (RETRY_IF_IDEMPOTENT.has(status)) return String(status);
+  if (status === 500 && outcome.apimBackendFailure) return "500";
+  return undefined;
+}
+
+interface ErrorContext {
+  where: { method: string; path: string };
+  attempt: number;
+  idempotent: boolean;
+  timeout: number;
+  totalTimeout: number;
+  previous: string | undefined;
+}
+
+/** The error thrown for the last failed attempt; says what happened and what to do next. */
+function toError(failure: Failure, context: ErrorContext): DatabricksConnectionError {
+  const { method, path } = context.where;
+  const call = `${method} ${path}`;
+  const attempts = context.attempt > 1 ? `, ${context.attempt} attempts` : "";
+  const unsafe = context.idempotent
+    ? ""
+    : ` Not retried: ${call} is not safe to repeat; check whether it took effect before sending it again.`;
+  const init = { method, path, cause: failure.cause, status: failure.status };
+  if (failure.kind === "timeout") {
+    const message = failure.deadline
+      ? `Timed out: the call's deadline (totalTimeout ${context.totalTimeout} ms) ran out, ${failure.detail} (${call}${attempts})` +
+        `${context.previous ? `; the attempt before failed with ${context.previous}` : ""}. Raise totalTimeout for slow operations.`
+      : `Timed out: ${failure.detail} (${call}${attempts}).${unsafe || " Raise timeout (per attempt) for slow operations, or check the gateway's backend timeout."}`;
+    return new DatabricksTimeoutError(message, init);
+  }
+  if (failure.kind === "invalid-body") {
+    return new DatabricksConnectionError(
+      `Invalid response: ${failure.detail} (${call}${attempts}). The body was cut short or is not JSON.${unsafe}`,
+      { ...init, errorCode: "INVALID_RESPONSE_BODY" },
+    );
+  }
+  return new DatabricksConnectionError(
+    `Network error: ${failure.detail} (${call}${attempts}).${unsafe || " Check connectivity to the gateway."}`,
+    init,
+  );
 }

@@ -16,7 +16,8 @@ import {
 import { APIM, KEY, useMswServer } from "./helpers.js";
 
 const { server, http } = useMswServer();
-const client = createDatabricksClient({ apimUrl: APIM, subscriptionKey: KEY });
+// These tests check parsing, not retries: a 429/503 must come straight back.
+const client = createDatabricksClient({ apimUrl: APIM, subscriptionKey: KEY, maxRetries: 0 });
 const token = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiIyZmY4MTRhNiJ9.c2lnbmF0dXJl";
 const GET_CLUSTER = `${APIM}/dbw-01/api/2.1/clusters/get`;
 

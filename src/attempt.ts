@@ -1,0 +1,221 @@
+/**
+ * One attempt of a request: send it, then read its body, all under one timer and the caller's
+ * signal. Reading the body here (for JSON, text and HTML) is what lets the per-attempt timeout cover
+ * a body that stalls half-way, not just headers that never come; openapi-fetch then parses the
+ * in-memory copy. A 2xx JSON body that does not parse (cut short by a proxy, say) is reported as a
+ * failure of the attempt instead of a SyntaxError deep inside openapi-fetch. Binary bodies stream
+ * through untouched, so for them the timeout covers the headers only.
+ *
+ * Everything here also works with a user-supplied fetch that ignores its signal: the attempt stops
+ * waiting on its own, and cancels what it can.
+ */
+import { DatabricksApimError } from "./errors.js";
+import type { Send } from "./transport.js";
+
+/** Bodies read inside the attempt (and so covered by its timeout); others stream through untouched. */
+const TEXTUAL = /json|text\/|html|xml/i;
+const JSON_TYPE = /[/+]json/i;
+const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 204, 205, 304]);
+const decoder = new TextDecoder();
+
+/** Why an attempt produced no usable response. */
+export type FailureKind = "network" | "timeout" | "invalid-body";
+/** An attempt that produced no usable response. */
+export interface Failure {
+  kind: FailureKind;
+  cause: unknown;
+  /** What went wrong, already redacted. */
+  detail: string;
+  status?: number;
+  /** The call's deadline (not the per-attempt timeout) cut this attempt short. */
+  deadline?: boolean;
+}
+/** What one attempt produced: a (buffered) response, or a failure to retry or report. */
+export type Outcome =
+  | { response: Response; apimBackendFailure?: boolean; failure?: undefined }
+  | { failure: Failure; response?: undefined };
+
+/** One attempt: send, then read a textual body, all under one timer and the caller's signal. */
+export async function runAttempt(
+  send: Send,
+  request: Request,
+  body: ArrayBuffer | null,
+  limit: number,
+  signal: AbortSignal,
+  clean: (text: string) => string,
+): Promise<Outcome> {
+  signal.throwIfAborted();
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException("The attempt timed out.", "TimeoutError"));
+  }, limit);
+  const init: RequestInit = { signal: controller.signal };
+  if (body !== null) init.body = body;
+  let phase = "headers";
+  try {
+    // The signal goes in `init` too (see `Send`); Promise.resolve: a user-supplied fetch may answer synchronously.
+    const sent = send(new Request(request, init), { signal: controller.signal });
+    const response = await within(Promise.resolve(sent), controller.signal);
+    phase = "body";
+    return await readBody(response, controller.signal, clean);
+  } catch (cause) {
+    if (signal.aborted) throw signal.reason;
+    if (cause instanceof DatabricksApimError) throw cause;
+    if (timedOut)
+      return { failure: { kind: "timeout", cause, detail: `no response ${phase} within ${limit} ms` } };
+    return {
+      failure: { kind: "network", cause: redactCause(cause, clean), detail: clean(describeCause(cause)) },
+    };
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
+/** Settles with `promise`, or rejects as soon as `signal` aborts (for fetches that ignore signals). */
+function within(promise: Promise<Response>, signal: AbortSignal): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    // The signal may have fired while `send` ran (a synchronous abort): then no event is coming.
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (response) => {
+        signal.removeEventListener("abort", onAbort);
+        if (signal.aborted) void response.body?.cancel().catch(() => undefined);
+        resolve(response);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Buffers a textual body into a fresh Response; checks that a 2xx JSON body parses. */
+async function readBody(
+  response: Response,
+  signal: AbortSignal,
+  clean: (text: string) => string,
+): Promise<Outcome> {
+  const type = response.headers.get("content-type") ?? "";
+  if (response.body === null || (type !== "" && !TEXTUAL.test(type))) return { response };
+  const bytes = await readAll(response.body, signal);
+  signal.throwIfAborted();
+  let parsed: unknown;
+  if (response.ok && JSON_TYPE.test(type) && bytes.byteLength > 0) {
+    try {
+      parsed = JSON.parse(decoder.decode(bytes));
+    } catch (cause) {
+      const reason =
+        cause instanceof Error ? cause.message.replace(/, ".*" is not valid JSON$/s, "") : "parse error";
+      const detail = clean(
+        `the ${response.status} response body (${bytes.byteLength} bytes) is not valid JSON: ${reason}`,
+      );
+      return { failure: { kind: "invalid-body", cause: undefined, detail, status: response.status } };
+    }
+  }
+  const copy = new Response(NULL_BODY_STATUSES.has(response.status) ? null : bytes, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  if (response.url) Object.defineProperty(copy, "url", { value: response.url });
+  // The body was just parsed to validate it: hand that value to openapi-fetch's `response.json()`
+  // rather than parse it again through a fresh stream. Measured with bench/: paginate over 100-item
+  // pages went from 1.54× to 1.14× a hand-written fetch loop. `text()`, `body`, `clone()` are untouched.
+  if (parsed !== undefined) Object.defineProperty(copy, "json", { value: () => Promise.resolve(parsed) });
+  return {
+    response: copy,
+    apimBackendFailure: response.status === 500 && isApimBackendFailure(decoder.decode(bytes)),
+  };
+}
+
+/** Reads a whole body; aborting `signal` cancels the read (even on a fetch that ignores signals). */
+async function readAll(
+  body: ReadableStream<Uint8Array>,
+  signal: AbortSignal,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const reader = body.getReader();
+  const onAbort = () => void reader.cancel(signal.reason).catch(() => undefined);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+  if (chunks.length === 1 && chunks[0]!.buffer instanceof ArrayBuffer)
+    return chunks[0] as Uint8Array<ArrayBuffer>;
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** APIM answers `500 {statusCode, message, activityId}` when it got no answer from the backend in time. */
+function isApimBackendFailure(text: string): boolean {
+  try {
+    const body: unknown = JSON.parse(text);
+    if (typeof body !== "object" || body === null) return false;
+    const record = body as Record<string, unknown>;
+    return (
+      typeof record.statusCode === "number" && typeof record.message === "string" && !("error_code" in record)
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The cause is kept on the error we throw, so it must be as clean as our message: a custom fetch (or
+ * a proxy library) may quote a header in its error text. Untouched unless a secret shows up in it.
+ */
+function redactCause(cause: unknown, clean: (text: string) => string): unknown {
+  const chain: Error[] = [];
+  for (let current = cause; current instanceof Error && chain.length < 4; current = current.cause)
+    chain.push(current);
+  const dirty = chain.some(
+    (error) => clean(`${error.message}\n${error.stack ?? ""}`) !== `${error.message}\n${error.stack ?? ""}`,
+  );
+  if (!dirty) return cause;
+  return chain.reduceRight<Error | undefined>((inner, error) => {
+    const copy = new Error(clean(error.message), inner === undefined ? undefined : { cause: inner });
+    copy.name = error.name;
+    copy.stack = clean(error.stack ?? "");
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string") Object.assign(copy, { code });
+    return copy;
+  }, undefined);
+}
+
+/** "fetch failed: read ECONNRESET", following `cause` a few levels down. */
+function describeCause(cause: unknown): string {
+  const parts: string[] = [];
+  let current = cause;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    const text =
+      typeof code === "string" && !current.message.includes(code)
+        ? `${current.message} (${code})`
+        : current.message;
+    if (text && !parts.includes(text)) parts.push(text);
+    current = current.cause;
+  }
+  return parts.join(": ") || "network error";
+}

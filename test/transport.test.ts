@@ -1,0 +1,303 @@
+/**
+ * The transport as a unit: a fake `send` stands in for the network, so every branch of the retry
+ * policy is checked without sockets or real waiting (backoff is 1–4 ms here). The same paths over
+ * real HTTP are in test/faults/.
+ */
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import type { RetryEvent } from "../src/config.js";
+import { DatabricksAuthError, DatabricksConnectionError, DatabricksTimeoutError } from "../src/errors.js";
+import { createTransport, readCallOptions, type Send, type TransportOptions } from "../src/transport.js";
+
+const KEY = "sk-unit-0123456789abcdef";
+const BASE = "https://apim.example.net/dbw-01";
+
+function transport(send: Send, options: Partial<TransportOptions> = {}) {
+  return createTransport(send, {
+    maxRetries: 3,
+    timeout: 1_000,
+    totalTimeout: 10_000,
+    onRetry: undefined,
+    describe: (request) => ({
+      method: request.method,
+      path: new URL(request.url).pathname.replace("/dbw-01", ""),
+    }),
+    secrets: [KEY],
+    backoff: { initial: 1, max: 4, factor: 2, jitter: 0 },
+    random: () => 0,
+    ...options,
+  });
+}
+
+/** A fake network that answers from a script (the last entry repeats) and records what it was sent. */
+function scripted(...replies: Array<() => Response | Promise<Response>>) {
+  const sent: Request[] = [];
+  const send: Send = async (request) => {
+    sent.push(request);
+    const reply = replies[Math.min(sent.length - 1, replies.length - 1)]!;
+    return reply();
+  };
+  return { send, sent };
+}
+
+const ok =
+  (body: unknown = {}) =>
+  () =>
+    Response.json(body);
+const status =
+  (code: number, headers: Record<string, string> = {}, body: unknown = { error_code: "X", message: "x" }) =>
+  () =>
+    Response.json(body, { status: code, headers });
+const networkError = () => () =>
+  Promise.reject(
+    new TypeError("fetch failed", {
+      cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }),
+    }),
+  );
+const get = (path = "/api/2.1/clusters/get", init: RequestInit = {}) => new Request(`${BASE}${path}`, init);
+const post = (path: string, body: unknown, init: RequestInit = {}) =>
+  new Request(`${BASE}${path}`, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+    ...init,
+  });
+
+describe("readCallOptions", () => {
+  it("reads numeric overrides that openapi-fetch copied onto the Request, and ignores the rest", () => {
+    const request = Object.assign(get(), { maxRetries: 0, timeout: 5, totalTimeout: "9", other: 1 });
+    expect(readCallOptions(request)).toEqual({ maxRetries: 0, timeout: 5 });
+    expect(readCallOptions(get())).toEqual({});
+  });
+});
+
+describe("which responses are retried", () => {
+  it.each([
+    ["GET", 429, 4],
+    ["GET", 503, 4],
+    ["GET", 502, 4],
+    ["GET", 504, 4],
+    ["GET", 500, 1],
+    ["GET", 400, 1],
+    ["GET", 404, 1],
+    ["POST", 429, 4],
+    ["POST", 503, 4],
+    ["POST", 502, 1],
+    ["POST", 504, 1],
+  ])("%s answered %i → %i attempts, and the last response is returned", async (method, code, attempts) => {
+    const { send, sent } = scripted(status(code));
+    const request = method === "GET" ? get() : post("/api/2.1/clusters/create", {});
+    const response = await transport(send)(request);
+    expect(response.status).toBe(code);
+    expect(await response.json()).toEqual({ error_code: "X", message: "x" });
+    expect(sent).toHaveLength(attempts);
+  });
+
+  it("retries APIM's backend-failure 500 for GET only, not Databricks' own 500", async () => {
+    const apim = scripted(
+      status(500, {}, { statusCode: 500, message: "Internal server error", activityId: "a-1" }),
+    );
+    expect((await transport(apim.send, { maxRetries: 1 })(get())).status).toBe(500);
+    expect(apim.sent).toHaveLength(2);
+    const createCall = scripted(status(500, {}, { statusCode: 500, message: "Internal server error" }));
+    await transport(createCall.send)(post("/api/2.1/clusters/create", {}));
+    expect(createCall.sent).toHaveLength(1);
+  });
+
+  it("stops as soon as an attempt succeeds, and replays the body on every attempt", async () => {
+    const { send, sent } = scripted(status(503), status(429), ok({ cluster_id: "c-1" }));
+    const response = await transport(send)(post("/api/2.1/clusters/create", { spark_version: "15.4" }));
+    expect(await response.json()).toEqual({ cluster_id: "c-1" });
+    expect(await Promise.all(sent.map((request) => request.text()))).toEqual(
+      Array(3).fill('{"spark_version":"15.4"}'),
+    );
+    expect(sent.map((request) => request.headers.get("content-type"))).toEqual(
+      Array(3).fill("application/json"),
+    );
+  });
+
+  it("honours per-call maxRetries over the client's", async () => {
+    const { send, sent } = scripted(status(503));
+    await transport(send, { maxRetries: 5 })(Object.assign(get(), { maxRetries: 1 }));
+    expect(sent).toHaveLength(2);
+  });
+
+  it("returns a Retry-After longer than maxRetryAfter to the caller at once", async () => {
+    const { send, sent } = scripted(status(429, { "retry-after": "2" }));
+    const response = await transport(send, { maxRetryAfter: 1_000 })(get());
+    expect(response.status).toBe(429);
+    expect(sent).toHaveLength(1);
+  });
+
+  it("reports each retry to onRetry with attempt, delay and reason, and survives a throwing hook", async () => {
+    const events: RetryEvent[] = [];
+    const { send } = scripted(status(429, { "retry-after": "0" }), networkError(), ok());
+    await transport(send, {
+      onRetry: (event) => {
+        events.push(event);
+        throw new Error("a broken logger");
+      },
+    })(get());
+    expect(events).toEqual([
+      { attempt: 1, delay: 0, reason: "429", method: "GET", path: "/api/2.1/clusters/get" },
+      { attempt: 2, delay: 2, reason: "network", method: "GET", path: "/api/2.1/clusters/get" },
+    ]);
+  });
+});
+
+describe("failures without a response", () => {
+  it("retries a network failure of a GET and raises the last one, typed, with its cause", async () => {
+    const { send, sent } = scripted(networkError());
+    const error = await transport(send)(get()).catch((e: unknown) => e);
+    expect(sent).toHaveLength(4);
+    expect(error).toBeInstanceOf(DatabricksConnectionError);
+    expect(error).toMatchObject({ method: "GET", path: "/api/2.1/clusters/get" });
+    expect((error as Error).message).toBe(
+      "Network error: fetch failed: read ECONNRESET (GET /api/2.1/clusters/get, 4 attempts). Check connectivity to the gateway.",
+    );
+    expect((error as Error).cause).toBeInstanceOf(TypeError);
+  });
+
+  it("does not retry a network failure of a POST that is not safe to repeat", async () => {
+    const { send, sent } = scripted(networkError(), ok());
+    await expect(transport(send)(post("/api/2.1/clusters/create", {}))).rejects.toThrow(/Not retried/);
+    expect(sent).toHaveLength(1);
+  });
+
+  it("redacts secrets from the cause's message", async () => {
+    const { send } = scripted(() => Promise.reject(new Error(`proxy refused header ${KEY}`)));
+    const error = (await transport(send, { maxRetries: 0 })(get()).catch((e: unknown) => e)) as Error;
+    expect(error.message).toContain("proxy refused header [REDACTED]");
+    expect(inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true })).not.toContain(KEY);
+    expect((error.cause as Error).message).toBe("proxy refused header [REDACTED]");
+  });
+
+  it("passes the package's own errors (a failed token request) through, unretried", async () => {
+    const authError = new DatabricksAuthError("no token", { method: "GET", path: "/x" });
+    const { send, sent } = scripted(() => Promise.reject(authError));
+    await expect(transport(send)(get())).rejects.toBe(authError);
+    expect(sent).toHaveLength(1);
+  });
+
+  it("times out a fetch that never settles and ignores its signal", async () => {
+    const { send, sent } = scripted(() => new Promise<Response>(() => undefined));
+    const error = await transport(send, { timeout: 20, maxRetries: 1 })(get()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabricksTimeoutError);
+    expect((error as Error).message).toMatch(/no response headers within 20 ms/);
+    expect(sent).toHaveLength(2);
+  });
+
+  it("times out a body that never ends, even from a fetch that ignores its signal, and cancels it", async () => {
+    let cancelled = false;
+    const stalled = () =>
+      new Response(
+        new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"a":'));
+          },
+          cancel() {
+            cancelled = true;
+          },
+        }),
+        { headers: { "content-type": "application/json" } },
+      );
+    const { send } = scripted(stalled);
+    const error = await transport(send, { timeout: 20, maxRetries: 0 })(get()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabricksTimeoutError);
+    expect((error as Error).message).toMatch(/no response body within 20 ms/);
+    expect(cancelled).toBe(true);
+  });
+
+  it("hands each attempt's signal to the layers below in init too (undici drops Request signals after GC)", async () => {
+    const inits: unknown[] = [];
+    const send = async (_request: Request, init?: { signal: AbortSignal }) => {
+      inits.push(init);
+      expect(init?.signal.aborted).toBe(false);
+      return Response.json({});
+    };
+    await transport(send)(get());
+    expect(inits).toEqual([{ signal: expect.any(AbortSignal) }]);
+  });
+
+  it("accepts a fetch that answers synchronously", async () => {
+    const syncFetch = (() => Response.json({ ok: true })) as unknown as Send;
+    expect(await (await transport(syncFetch)(get())).json()).toEqual({ ok: true });
+  });
+
+  it("gives each attempt a signal that the caller's signal aborts", async () => {
+    const controller = new AbortController();
+    const seen: AbortSignal[] = [];
+    const send: Send = (request) => {
+      seen.push(request.signal);
+      controller.abort(new Error("stop"));
+      return new Promise(() => undefined);
+    };
+    await expect(
+      transport(send)(get("/api/2.1/clusters/get", { signal: controller.signal })),
+    ).rejects.toThrow("stop");
+    expect(seen[0]!.aborted).toBe(true);
+  });
+});
+
+describe("bodies", () => {
+  it("buffers textual bodies into a fresh Response with the same status, headers and url", async () => {
+    const original = new Response('{"a":1}', {
+      status: 201,
+      statusText: "Created",
+      headers: { "content-type": "application/json", "x-request-id": "r-1" },
+    });
+    Object.defineProperty(original, "url", { value: `${BASE}/api/2.1/clusters/get` });
+    const response = await transport(async () => original)(get());
+    expect(response).not.toBe(original);
+    expect(response.status).toBe(201);
+    expect(response.statusText).toBe("Created");
+    expect(response.headers.get("x-request-id")).toBe("r-1");
+    expect(response.url).toBe(`${BASE}/api/2.1/clusters/get`);
+    expect(await response.json()).toEqual({ a: 1 });
+  });
+
+  it("passes binary bodies and empty responses through untouched", async () => {
+    const binary = new Response(new Uint8Array([1, 2, 3]), {
+      headers: { "content-type": "application/octet-stream" },
+    });
+    expect(await transport(async () => binary)(get())).toBe(binary);
+    const empty = new Response(null, { status: 204 });
+    expect(await transport(async () => empty)(get())).toBe(empty);
+  });
+
+  it("rejects invalid JSON on a 2xx as INVALID_RESPONSE_BODY, retried for GET", async () => {
+    const { send, sent } = scripted(
+      () => new Response('{"clusters": [', { headers: { "content-type": "application/json" } }),
+      ok({ clusters: [] }),
+    );
+    expect(await (await transport(send)(get())).json()).toEqual({ clusters: [] });
+    expect(sent).toHaveLength(2);
+  });
+
+  it("leaves invalid JSON on an error status to the error parser", async () => {
+    const broken = async () =>
+      new Response("{oops", { status: 400, headers: { "content-type": "application/json" } });
+    const response = await transport(broken)(get());
+    expect(response.status).toBe(400);
+    expect(await response.text()).toBe("{oops");
+  });
+});
+
+describe("deadline and cancellation", () => {
+  it("does not start a wait that would end past totalTimeout: returns the last response", async () => {
+    const { send, sent } = scripted(status(503, { "retry-after": "1" }));
+    const response = await transport(send, { totalTimeout: 500 })(get());
+    expect(response.status).toBe(503);
+    expect(sent).toHaveLength(1);
+  });
+
+  it("rejects with the caller's reason when aborted during the backoff sleep", async () => {
+    const controller = new AbortController();
+    const { send, sent } = scripted(status(503, { "retry-after": "5" }));
+    const call = transport(send, { onRetry: () => controller.abort(new Error("cancelled by user")) })(
+      get("/api/2.1/clusters/get", { signal: controller.signal }),
+    );
+    await expect(call).rejects.toThrow("cancelled by user");
+    expect(sent).toHaveLength(1);
+  });
+});
