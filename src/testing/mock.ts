@@ -1,0 +1,104 @@
+/**
+ * `createDatabricksMock()`: one APIM gateway plus one emulated workspace, as msw handlers. Pass
+ * `mock.handlers` to `setupServer` (tests) or to `startMockGateway` (real HTTP); drive and inspect the
+ * state through `mock.gateway`, `mock.workspace` and `mock.clock`; call `mock.reset()` between tests.
+ */
+import type { HttpHandler } from "msw";
+import { type Clock, createTestClock, type TestClock } from "./clock.js";
+import { createGateway, type GatewayControls, type RateLimit } from "./gateway.js";
+import { createWorkspace, type WorkspaceControls } from "./workspace/index.js";
+import { DEFAULT_TIMING, type Timing } from "./workspace/progress.js";
+import { resolveSeed, type WorkspaceSeed } from "./workspace/seed.js";
+import type { StatementOptions } from "./workspace/statements.js";
+
+/** The subscription key a mock accepts unless told otherwise. Not a real key. */
+export const TEST_SUBSCRIPTION_KEY = "test-subscription-key";
+
+/** The gateway URL a mock answers on unless told otherwise (`.test` never resolves to a real host). */
+export const TEST_APIM_URL = "https://apim.databricks-apim.test";
+
+/** Options of {@link createDatabricksMock}; every field is optional. */
+export interface DatabricksMockOptions<C extends Clock = TestClock> {
+  /** Gateway URL the app calls. @default TEST_APIM_URL */
+  apimUrl?: string;
+  /** APIM API URL suffix. @default "dbw-01" */
+  apiSuffix?: string;
+  /** Subscription keys the gateway accepts. @default [TEST_SUBSCRIPTION_KEY] */
+  keys?: readonly string[];
+  /** Initial workspace contents; each area given replaces the default seed's. */
+  seed?: WorkspaceSeed;
+  /** Clock that moves long-running resources. @default createTestClock() */
+  clock?: C;
+  /**
+   * When long-running resources take their next step. `{ pollsPerStep: 0 }` makes them instant.
+   * @default { pollsPerStep: 1, stepMs: 30_000 }
+   */
+  timing?: Partial<Timing>;
+  /** `false` reproduces "managed identity not added to the workspace". @default true */
+  managedIdentityGranted?: boolean;
+  /** Turn on APIM's `rate-limit-by-key` policy. @default undefined (off) */
+  rateLimit?: RateLimit;
+  /** SQL statement emulation options. */
+  sql?: StatementOptions;
+}
+
+/** A gateway plus workspace emulator. */
+export interface DatabricksMock<C extends Clock = TestClock> {
+  /** msw handlers: gateway first, then the workspace. `setupServer(...mock.handlers)`. */
+  readonly handlers: HttpHandler[];
+  /** The gateway URL the handlers answer (`apimUrl` option). */
+  readonly apimUrl: string;
+  /** The API suffix (`apiSuffix` option). */
+  readonly apiSuffix: string;
+  /** `apimUrl` + `/` + `apiSuffix`: where the workspace API starts. */
+  readonly baseUrl: string;
+  /** The clock that moves long-running resources (a {@link TestClock} by default). */
+  readonly clock: C;
+  /** Gateway controls: keys, managed identity, rate limits, recorded requests. */
+  readonly gateway: GatewayControls;
+  /** Workspace controls per area: inspect and change state. */
+  readonly workspace: WorkspaceControls;
+  /** Back to the seed and the initial gateway settings; recorded requests are cleared. */
+  reset(): void;
+}
+
+/** Creates an APIM gateway + Databricks workspace emulator. */
+export function createDatabricksMock<C extends Clock = TestClock>(
+  options: DatabricksMockOptions<C> = {},
+): DatabricksMock<C> {
+  const apimUrl = (options.apimUrl ?? TEST_APIM_URL).replace(/\/+$/, "");
+  const apiSuffix = (options.apiSuffix ?? "dbw-01").replace(/^\/+|\/+$/g, "");
+  const clock = options.clock ?? (createTestClock() as unknown as C);
+  const timing: Timing = { ...DEFAULT_TIMING, ...options.timing };
+  if (!Number.isInteger(timing.pollsPerStep) || timing.pollsPerStep < 0 || !(timing.stepMs > 0)) {
+    throw new RangeError(
+      "Failed to create the mock: timing.pollsPerStep must be an integer ≥ 0 and timing.stepMs a number > 0.",
+    );
+  }
+  const gateway = createGateway({
+    apimUrl,
+    apiSuffix,
+    keys: options.keys ?? [TEST_SUBSCRIPTION_KEY],
+    clock,
+    managedIdentityGranted: options.managedIdentityGranted ?? true,
+    rateLimit: options.rateLimit,
+  });
+  const baseUrl = `${apimUrl}/${apiSuffix}`;
+  const workspace = createWorkspace({ baseUrl, clock, timing, sql: options.sql });
+  const seed = resolveSeed(options.seed);
+  workspace.load(structuredClone(seed));
+
+  return {
+    handlers: [gateway.handler, ...workspace.handlers],
+    apimUrl,
+    apiSuffix,
+    baseUrl,
+    clock,
+    gateway: gateway.controls,
+    workspace: workspace.controls,
+    reset() {
+      gateway.reset();
+      workspace.load(structuredClone(seed));
+    },
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * Job runs (API 2.2): a run goes PENDING → RUNNING → TERMINATED with a `result_state`, each task run
+ * alongside it. As in the real service, a run that ends FAILED is still TERMINATED (waiters must read
+ * `result_state`), `INTERNAL_ERROR` is a life-cycle state of its own, a run past `max_concurrent_runs`
+ * is SKIPPED, and an `idempotency_token` seen before returns the earlier run instead of a new one.
+ */
+import type {
+  Run,
+  RunLifeCycleState,
+  RunOutput,
+  RunResultState,
+  RunTask,
+  RunType,
+  SubmitTask,
+} from "../../generated/schema.js";
+import type { WorkspaceContext } from "./context.js";
+import { invalidParameter, invalidState, missingPerSpec } from "./errors.js";
+import type { Progress } from "./progress.js";
+
+/** How a test wants the next run to end. */
+export interface RunOutcome {
+  /** Result of a TERMINATED run. @default "SUCCESS" */
+  resultState?: RunResultState;
+  /** End in this life-cycle state instead of TERMINATED (the platform failed, not the code). */
+  lifeCycleState?: "INTERNAL_ERROR";
+  /** `state_message` and, for failures, the task's `error`. */
+  message?: string;
+  /** What the notebook returned (`dbutils.notebook.exit`), shown by `runs/get-output`. */
+  notebookResult?: string;
+}
+
+/** A run being tracked: the public object plus what the emulator needs to move it on. */
+export interface RunRecord {
+  run: Run;
+  progress: Progress;
+  outcome: RunOutcome;
+  token: string | undefined;
+}
+
+/** What starting a run needs to know. */
+export interface RunStart {
+  jobId?: number;
+  runName: string;
+  runType: RunType;
+  tasks: ReadonlyArray<Pick<SubmitTask, "task_key" | "notebook_task" | "existing_cluster_id">>;
+  maxConcurrent?: number | undefined;
+  idempotencyToken?: string | undefined;
+}
+
+/** Route whose "missing run" answer every run call shares (400 INVALID_PARAMETER_VALUE per the spec). */
+export const MISSING_RUN = "GET /api/2.2/jobs/runs/get";
+
+const ACTIVE: readonly RunLifeCycleState[] = ["PENDING", "QUEUED", "RUNNING", "TERMINATING", "BLOCKED"];
+
+/** True while a run has not reached a final state. */
+export function isActive(run: Run): boolean {
+  return ACTIVE.includes(run.state?.life_cycle_state ?? "TERMINATED");
+}
+
+/** The store of runs and task runs, shared by the jobs handlers. */
+export function createRunBook(ctx: WorkspaceContext) {
+  const runs = new Map<number, RunRecord>();
+  const taskParents = new Map<number, number>();
+  let nextRunId = 5001;
+  let nextOutcome: RunOutcome | undefined;
+
+  function set(record: RunRecord, life: RunLifeCycleState, message: string, result?: RunResultState): void {
+    const state = {
+      life_cycle_state: life,
+      state_message: message,
+      ...(result ? { result_state: result } : {}),
+    };
+    record.run.state = state;
+    for (const task of record.run.tasks ?? []) task.state = { ...state };
+    if (!isActive(record.run)) {
+      record.run.end_time = ctx.clock.now();
+      record.run.run_duration = record.run.end_time - (record.run.start_time ?? record.run.end_time);
+    }
+  }
+
+  function finish(record: RunRecord): void {
+    const { outcome } = record;
+    if (outcome.lifeCycleState === "INTERNAL_ERROR") {
+      set(record, "INTERNAL_ERROR", outcome.message ?? "Run failed with an internal error.");
+    } else {
+      const result = outcome.resultState ?? "SUCCESS";
+      set(
+        record,
+        "TERMINATED",
+        outcome.message ?? (result === "SUCCESS" ? "" : `Run ended with ${result}.`),
+        result,
+      );
+    }
+  }
+
+  function schedule(record: RunRecord): void {
+    set(record, "PENDING", "Waiting for cluster");
+    record.progress.start([() => set(record, "RUNNING", "In run"), () => finish(record)]);
+  }
+
+  return {
+    /** Starts a run (or returns the one an idempotency token already started). */
+    start(start: RunStart): RunRecord {
+      const token = start.idempotencyToken;
+      const earlier = token ? [...runs.values()].find((r) => r.token === token) : undefined;
+      if (earlier) return earlier;
+      const runId = nextRunId++;
+      const tasks: RunTask[] = start.tasks.map((task) => {
+        const taskRunId = nextRunId++;
+        taskParents.set(taskRunId, runId);
+        return { ...task, run_id: taskRunId, attempt_number: 0, start_time: ctx.clock.now() };
+      });
+      const record: RunRecord = {
+        run: {
+          run_id: runId,
+          number_in_job: runId,
+          run_name: start.runName,
+          run_type: start.runType,
+          creator_user_name: ctx.me(),
+          start_time: ctx.clock.now(),
+          attempt_number: 0,
+          tasks,
+          has_more: false,
+          ...(start.jobId === undefined ? {} : { job_id: start.jobId }),
+        },
+        progress: ctx.progress(),
+        outcome: nextOutcome ?? {},
+        token,
+      };
+      nextOutcome = undefined;
+      runs.set(runId, record);
+      const others = [...runs.values()].filter((r) => r !== record && r.run.job_id === start.jobId);
+      for (const r of others) r.progress.sync();
+      const busy = others.filter((r) => isActive(r.run));
+      if (start.jobId !== undefined && busy.length >= (start.maxConcurrent ?? 1)) {
+        const limit = start.maxConcurrent ?? 1;
+        set(
+          record,
+          "SKIPPED",
+          `Skipping this run because the limit of ${limit} maximum concurrent runs has been reached.`,
+        );
+      } else {
+        schedule(record);
+      }
+      return record;
+    },
+    /** The run, synced to the clock; 400 INVALID_PARAMETER_VALUE when it does not exist. */
+    find(runId: number | string | null | undefined): RunRecord {
+      const record = runs.get(Number(runId));
+      if (!record) throw missingPerSpec(MISSING_RUN, `Run ${runId ?? ""} does not exist.`);
+      record.progress.sync();
+      return record;
+    },
+    /** All runs, synced, newest first. */
+    all(): RunRecord[] {
+      const list = [...runs.values()];
+      for (const r of list) r.progress.sync();
+      return list.sort((a, b) => (b.run.run_id ?? 0) - (a.run.run_id ?? 0));
+    },
+    /** Cancels an active run: TERMINATING now, TERMINATED/CANCELED at the next step. */
+    cancel(record: RunRecord): void {
+      if (!isActive(record.run)) return;
+      set(record, "TERMINATING", "Run cancellation requested.");
+      record.progress.start([() => set(record, "TERMINATED", "Run was cancelled.", "CANCELED")]);
+    },
+    /** Re-runs a finished run that did not succeed; returns the repair id. */
+    repair(record: RunRecord): number {
+      if (isActive(record.run))
+        throw invalidState(`Run ${record.run.run_id} is still active and cannot be repaired.`);
+      const repairId = nextRunId++;
+      const history = record.run.repair_history ?? [
+        { id: record.run.run_id ?? 0, type: "ORIGINAL" as const, start_time: record.run.start_time ?? 0 },
+      ];
+      history.push({ id: repairId, type: "REPAIR", start_time: ctx.clock.now() });
+      record.run.repair_history = history;
+      record.outcome = nextOutcome ?? {};
+      nextOutcome = undefined;
+      delete record.run.end_time;
+      schedule(record);
+      return repairId;
+    },
+    /** Removes a finished run. */
+    remove(record: RunRecord): void {
+      if (isActive(record.run))
+        throw invalidState(`Run ${record.run.run_id} is active and cannot be deleted.`);
+      runs.delete(record.run.run_id ?? 0);
+    },
+    /** What `runs/get-output` answers for a run or task-run id. */
+    output(runId: string | null): RunOutput {
+      const parentId = taskParents.get(Number(runId));
+      const record = this.find(parentId ?? runId);
+      const tasks = record.run.tasks ?? [];
+      if (parentId === undefined && tasks.length > 1) {
+        throw invalidParameter(
+          "Retrieving the output of runs with multiple tasks is not supported. " +
+            "Please retrieve the output of each individual task run instead.",
+        );
+      }
+      const task = tasks.find((t) => t.run_id === Number(runId)) ?? tasks[0];
+      const { state } = record.run;
+      const out: RunOutput = {
+        metadata: { ...structuredClone(record.run), ...(task ? { tasks: [task] } : {}) },
+      };
+      if (state?.result_state === "SUCCESS") {
+        out.notebook_output = { result: record.outcome.notebookResult ?? "", truncated: false };
+      } else if (!isActive(record.run)) {
+        out.error = record.outcome.message ?? state?.state_message ?? "Run failed.";
+      }
+      return out;
+    },
+    /** Sets how the next started (or repaired) run ends. */
+    setNextOutcome(outcome: RunOutcome): void {
+      nextOutcome = { ...outcome };
+    },
+    /** Empties the book. */
+    clear(): void {
+      runs.clear();
+      taskParents.clear();
+      nextRunId = 5001;
+      nextOutcome = undefined;
+    },
+  };
+}
+
+/** The run book's type. */
+export type RunBook = ReturnType<typeof createRunBook>;
