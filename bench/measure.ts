@@ -1,0 +1,93 @@
+/**
+ * Measurement primitives for the benchmarks: A/B rounds whose order alternates (AB, BA, AB, …) so
+ * that machine drift — CPU frequency, GC debt, a noisy neighbour — lands on both sides equally, and
+ * min/median/max summaries. Nothing here asserts a timing: figures are reported, goals are judged
+ * by `report.ts`.
+ */
+
+/** min/median/max of a series. */
+export interface Summary {
+  min: number;
+  median: number;
+  max: number;
+}
+
+/** Summarises a non-empty series. */
+export function summarize(values: readonly number[]): Summary {
+  if (values.length === 0) throw new Error("Cannot summarise an empty series: run at least one round.");
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { min: sorted[0]!, median, max: sorted[sorted.length - 1]! };
+}
+
+/** One A/B comparison: per-round figures for each side and their ratio A/B. */
+export interface Comparison {
+  a: Summary;
+  b: Summary;
+  ratio: Summary;
+}
+
+/** What one run of a side measured, by name (e.g. `wall` and `cpu`, in µs per call). */
+export type Figures<K extends string> = Record<K, number>;
+
+/** Collects garbage when node runs with `--expose-gc`, so one side's garbage is not billed to the other. */
+export function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/**
+ * Runs `a` and `b` for `rounds` rounds (after one unrecorded warm-up of each), alternating which
+ * goes first. Each run returns its figures (lower is better); each figure is compared separately.
+ */
+export async function compare<K extends string>(
+  rounds: number,
+  a: () => Promise<Figures<K>>,
+  b: () => Promise<Figures<K>>,
+): Promise<Record<K, Comparison>> {
+  await a();
+  await b();
+  const as: Figures<K>[] = [];
+  const bs: Figures<K>[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const [first, second] = round % 2 === 0 ? [a, b] : [b, a];
+    collectGarbage();
+    const x = await first();
+    collectGarbage();
+    const y = await second();
+    as.push(round % 2 === 0 ? x : y);
+    bs.push(round % 2 === 0 ? y : x);
+  }
+  const out = {} as Record<K, Comparison>;
+  for (const key of Object.keys(as[0] ?? {}) as K[]) {
+    out[key] = {
+      a: summarize(as.map((f) => f[key])),
+      b: summarize(bs.map((f) => f[key])),
+      ratio: summarize(as.map((f, i) => f[key] / bs[i]![key])),
+    };
+  }
+  return out;
+}
+
+/** Wall time and this process's CPU time (user + system), in µs, of `work`, divided by `per`. */
+export async function timed(per: number, work: () => Promise<unknown>): Promise<Figures<"wall" | "cpu">> {
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  await work();
+  const wall = Number(process.hrtime.bigint() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { wall: wall / per, cpu: (used.user + used.system) / per };
+}
+
+/** Runs `count` calls of `task(i)` with at most `concurrency` in flight; µs per call (wall and CPU). */
+export function timeCalls(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<unknown>,
+): Promise<Figures<"wall" | "cpu">> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await task(next++);
+  };
+  return timed(count, () => Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker)));
+}

@@ -1,0 +1,222 @@
+/**
+ * Turns measured figures into `bench/results.md`: a summary table of goals (judged on the median)
+ * and the per-side figures behind each ratio.
+ */
+import { cpus } from "node:os";
+import type { BundleSize, ColdImport, Consumer } from "./footprint.js";
+import type { Comparison, Summary } from "./measure.js";
+import type { HeapFigures } from "./pagination.js";
+
+/** Wall time and this process's CPU time, each compared A/B. */
+type TimeAndCpu = Record<"wall" | "cpu", Comparison>;
+
+/** Everything one `npm run bench` measured. */
+export interface Results {
+  rounds: number;
+  requests: number;
+  listTotal: number;
+  overhead: { name: string; comparison: TimeAndCpu }[];
+  pagination: TimeAndCpu;
+  heap: { total: number; paginate: HeapFigures; loop: HeapFigures }[];
+  retry: { calls: number; comparison: TimeAndCpu | undefined };
+  consumer: Consumer;
+  coldImport: ColdImport;
+  size: { ours: BundleSize; withOpenapiFetch: BundleSize; typicalApp: BundleSize };
+  dependencies: string[];
+}
+
+/** The issue's goals. */
+export const GOALS = {
+  requestRatio: 1.05,
+  paginationRatio: 1.1,
+  /** Live heap may grow by at most this much (MiB) from 10k to 100k items. */
+  heapGrowthMiB: 1,
+  coldImportMs: 40,
+  gzipBytes: 12_000,
+  dependencies: ["openapi-fetch"],
+} as const;
+
+const fixed = (digits: number) => (n: number) => n.toFixed(digits);
+const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
+const mmm = (s: Summary, format: (n: number) => string) => [format(s.min), format(s.median), format(s.max)];
+const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
+const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
+
+/** Median µs the client adds to one sequential GET (first overhead scenario). */
+function sequentialGetAdded(r: Results): number {
+  const wall = r.overhead[0]?.comparison.wall;
+  return wall ? wall.a.median - wall.b.median : Number.NaN;
+}
+
+/** One line per goal, plus whether it was met. */
+export function goalRows(r: Results): { figure: string; goal: string; cells: string[]; met: boolean }[] {
+  const rows = r.overhead.map(({ name, comparison }) => ({
+    figure: `${name}: client / raw fetch`,
+    goal: `≤ ${GOALS.requestRatio}`,
+    cells: mmm(comparison.wall.ratio, fixed(3)),
+    met: comparison.wall.ratio.median <= GOALS.requestRatio,
+  }));
+  rows.push({
+    figure: `paginate ${r.listTotal.toLocaleString("en-US")} clusters: paginate / hand loop`,
+    goal: `≤ ${GOALS.paginationRatio}`,
+    cells: mmm(r.pagination.wall.ratio, fixed(3)),
+    met: r.pagination.wall.ratio.median <= GOALS.paginationRatio,
+  });
+  const [small, large] = [r.heap[0], r.heap[r.heap.length - 1]];
+  if (small && large && small !== large) {
+    const growth = large.paginate.live.median - small.paginate.live.median;
+    rows.push({
+      figure: `paginate live heap, ${large.total.toLocaleString("en-US")} vs ${small.total.toLocaleString("en-US")} items (MiB)`,
+      goal: `growth ≤ ${GOALS.heapGrowthMiB} MiB`,
+      cells: ["", `${growth >= 0 ? "+" : ""}${growth.toFixed(2)}`, ""],
+      met: growth <= GOALS.heapGrowthMiB,
+    });
+  }
+  rows.push({
+    figure: "cold import over bare node (ms)",
+    goal: `≤ ${GOALS.coldImportMs} ms`,
+    cells: mmm(r.coldImport.overhead, fixed(1)),
+    met: r.coldImport.overhead.median <= GOALS.coldImportMs,
+  });
+  rows.push({
+    figure: "runtime entry with openapi-fetch, min+gzip",
+    goal: `≤ ${kB(GOALS.gzipBytes)}`,
+    cells: ["", kB(r.size.withOpenapiFetch.gzipped), ""],
+    met: r.size.withOpenapiFetch.gzipped <= GOALS.gzipBytes,
+  });
+  rows.push({
+    figure: "runtime dependencies",
+    goal: GOALS.dependencies.join(", "),
+    cells: ["", r.dependencies.join(", ") || "none", ""],
+    met: r.dependencies.join() === GOALS.dependencies.join(),
+  });
+  return rows;
+}
+
+/** Renders the whole results file. */
+export function renderMarkdown(r: Results, date: Date): string {
+  const us = fixed(1);
+  const cpu = cpus();
+  const lines = [
+    "# Benchmarks",
+    "",
+    "Written by `npm run bench` (`bench/run.ts`); do not edit by hand.",
+    "",
+    `- ${date.toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform} ${process.arch}, ${cpu[0]?.model.trim() ?? "unknown CPU"} × ${cpu.length}`,
+    "- Server: `node:http` keep-alive on 127.0.0.1 in a child process. Client and raw side both use Node's global `fetch` with its default keep-alive dispatcher, send the same headers and parse the same JSON.",
+    `- Every figure is min / median / max over ${r.rounds} rounds after one warm-up; A and B alternate (AB, BA, …) to cancel drift. Goals are judged on the median.`,
+    "",
+    "## Goals",
+    "",
+    row(["Figure", "Goal", "min", "median", "max", "Result"]),
+    row(["---", "---", "---:", "---:", "---:", "---"]),
+    ...goalRows(r).map((g) => row([g.figure, g.goal, ...g.cells, verdict(g.met)])),
+    "",
+    `## Per-request cost (${r.requests.toLocaleString("en-US")} requests per side in ${r.rounds} rounds, µs per request)`,
+    "",
+    row(["Scenario", "client min", "median", "max", "raw fetch min", "median", "max", "added µs (median)"]),
+    row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
+    ...r.overhead.map(({ name, comparison: { wall: c } }) =>
+      row([name, ...mmm(c.a, us), ...mmm(c.b, us), us(c.a.median - c.b.median)]),
+    ),
+    "",
+    "At concurrency 16 the figure is wall time divided by requests (throughput), not latency.",
+    "",
+    "CPU time of the benchmark process per request (user + system, µs; the server runs in another process). On a real network, where latency hides nothing of it, this is what the client adds to each call:",
+    "",
+    row([
+      "Scenario",
+      "client CPU (median)",
+      "raw fetch CPU (median)",
+      "added µs",
+      "ratio min",
+      "median",
+      "max",
+    ]),
+    row(["---", "---:", "---:", "---:", "---:", "---:", "---:"]),
+    ...r.overhead.map(({ name, comparison: { cpu: c } }) =>
+      row([name, us(c.a.median), us(c.b.median), us(c.a.median - c.b.median), ...mmm(c.ratio, fixed(3))]),
+    ),
+    "",
+    `## Auto-pagination (${r.listTotal.toLocaleString("en-US")} clusters, 100 per page, ms per full list)`,
+    "",
+    row(["", "min", "median", "max"]),
+    row(["---", "---:", "---:", "---:"]),
+    row(["`paginate`", ...mmm(r.pagination.wall.a, fixed(0))]),
+    row(["hand-written loop", ...mmm(r.pagination.wall.b, fixed(0))]),
+    row(["ratio", ...mmm(r.pagination.wall.ratio, fixed(3))]),
+    row(["CPU ratio (benchmark process)", ...mmm(r.pagination.cpu.ratio, fixed(3))]),
+    "",
+    "Heap above the starting point while iterating (MiB): *live* is measured after a forced GC every 1,000 items; *peak* is `used_heap_size` sampled every 100 items without forcing GC.",
+    "",
+    row(["Items", "Iteration", "live min", "median", "max", "peak min", "median", "max"]),
+    row(["---:", "---", "---:", "---:", "---:", "---:", "---:", "---:"]),
+    ...r.heap.flatMap(({ total, paginate, loop }) =>
+      [
+        ["`paginate`", paginate],
+        ["hand loop", loop],
+      ].map(([label, h]) =>
+        row([
+          total.toLocaleString("en-US"),
+          label as string,
+          ...mmm((h as HeapFigures).live, fixed(2)),
+          ...mmm((h as HeapFigures).peak, fixed(2)),
+        ]),
+      ),
+    ),
+    "",
+    "## Retry path (429 with `Retry-After: 0`, then 200; µs per call, i.e. per two HTTP exchanges)",
+    "",
+    ...(r.retry.comparison
+      ? [
+          row(["", "min", "median", "max"]),
+          row(["---", "---:", "---:", "---:"]),
+          row(["client (built-in retry)", ...mmm(r.retry.comparison.wall.a, us)]),
+          row(["raw fetch, hand-written retry", ...mmm(r.retry.comparison.wall.b, us)]),
+          row(["ratio", ...mmm(r.retry.comparison.wall.ratio, fixed(3))]),
+          row(["CPU ratio (benchmark process)", ...mmm(r.retry.comparison.cpu.ratio, fixed(3))]),
+          "",
+          `${r.retry.calls.toLocaleString("en-US")} calls per side in ${r.rounds} rounds, sequential. The client adds ${us(r.retry.comparison.wall.a.median - r.retry.comparison.wall.b.median)} µs per call (median); a retried call is two requests, and one sequential GET costs ${us(sequentialGetAdded(r))} µs more through the client than through raw fetch (table above). What is left is the retry decision itself: status check, Retry-After parsing, and no timer for a 0 s wait.`,
+        ]
+      : ["Not measured: this build's transport does not retry a 429 (the client returned it as-is)."]),
+    "",
+    "## Cold import (ms, wall time of a fresh `node -e …`)",
+    "",
+    r.consumer.installed
+      ? "Run inside a temporary project that installed the packed tarball offline."
+      : "The offline install failed (cold npm cache), so this ran against the repository itself.",
+    "",
+    row(["Script", "min", "median", "max"]),
+    row(["---", "---:", "---:", "---:"]),
+    row(['`node -e "0"` (bare)', ...mmm(r.coldImport.bare, fixed(1))]),
+    row(["`node -e \"import('openapi-fetch')\"`", ...mmm(r.coldImport.openapiFetch, fixed(1))]),
+    row(["`node -e \"import('databricks-apim')\"`", ...mmm(r.coldImport.sdk, fixed(1))]),
+    row(["databricks-apim minus bare (paired per run)", ...mmm(r.coldImport.overhead, fixed(1))]),
+    "",
+    "## Size",
+    "",
+    row(["Runtime entry (`dist/index.js`, esbuild --minify)", "minified", "min+gzip"]),
+    row(["---", "---:", "---:"]),
+    row(["our code only (openapi-fetch external)", kB(r.size.ours.minified), kB(r.size.ours.gzipped)]),
+    row([
+      `with ${r.size.withOpenapiFetch.packages.join(", ")} inlined`,
+      kB(r.size.withOpenapiFetch.minified),
+      kB(r.size.withOpenapiFetch.gzipped),
+    ]),
+    row([
+      "a bundled app importing only `createDatabricksClient`, `unwrap`, `paginate` (tree-shaken)",
+      kB(r.size.typicalApp.minified),
+      kB(r.size.typicalApp.gzipped),
+    ]),
+    "",
+    "Generated types (`src/generated/schema.ts`) compile to nothing at runtime; the generated operation tables are included.",
+    `Largest inputs of the full entry (minified bytes): ${r.size.withOpenapiFetch.largest.map((l) => `${l.input} ${kB(l.bytes)}`).join(", ")}.`,
+    "",
+    `- Runtime dependencies: ${r.dependencies.join(", ") || "none"}.`,
+    r.consumer.installed
+      ? `- Installing the packed tarball (${kB(r.consumer.tarball)}) adds ${r.consumer.packages.length} packages, ${kB(r.consumer.bytes)} on disk: ${r.consumer.packages.join(", ")}.`
+      : `- Packed tarball: ${kB(r.consumer.tarball)} (install footprint not measured: the offline install failed).`,
+    "",
+  ];
+  return lines.join("\n");
+}
