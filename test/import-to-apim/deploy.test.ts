@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findSchemaCycles, normalizeOperationName } from "../../scripts/lib/apim-rules.js";
 import { listOperations, loadSpec, type OpenApiDocument } from "../../scripts/lib/spec.js";
 import {
@@ -12,15 +12,6 @@ import {
   useMswServer,
   WORKSPACE,
 } from "./harness.js";
-
-// DefaultAzureCredential would try managed identity at 169.254.169.254; make any use of it fail loudly.
-vi.mock("@azure/identity", () => ({
-  DefaultAzureCredential: class {
-    constructor() {
-      throw new Error("DefaultAzureCredential must not be constructed in tests");
-    }
-  },
-}));
 
 const server = useMswServer();
 const spec = loadSpec().doc;

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   BASE_ARGS,
   fakeApim,
@@ -9,14 +9,6 @@ import {
   tempFile,
   useMswServer,
 } from "./harness.js";
-
-vi.mock("@azure/identity", () => ({
-  DefaultAzureCredential: class {
-    constructor() {
-      throw new Error("DefaultAzureCredential must not be constructed in tests");
-    }
-  },
-}));
 
 const server = useMswServer();
 const changedSpec = () =>
