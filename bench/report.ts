@@ -147,7 +147,7 @@ export function renderMarkdown(r: Results, date: Date): string {
     row(["ratio", ...mmm(r.pagination.wall.ratio, fixed(3))]),
     row(["CPU ratio (benchmark process)", ...mmm(r.pagination.cpu.ratio, fixed(3))]),
     "",
-    "Heap above the starting point while iterating (MiB): *live* is measured after a forced GC every 1,000 items; *peak* is `used_heap_size` sampled every 100 items without forcing GC.",
+    "Heap above the starting point while iterating (MiB): *live* is measured after a forced GC every 1,000 items, and would grow if pages were kept; *peak* is `used_heap_size` sampled every 100 items without forcing GC, so it shows when V8 chooses to collect (the hand loop's is the same size).",
     "",
     row(["Items", "Iteration", "live min", "median", "max", "peak min", "median", "max"]),
     row(["---:", "---", "---:", "---:", "---:", "---:", "---:", "---:"]),
@@ -176,7 +176,7 @@ export function renderMarkdown(r: Results, date: Date): string {
           row(["ratio", ...mmm(r.retry.comparison.wall.ratio, fixed(3))]),
           row(["CPU ratio (benchmark process)", ...mmm(r.retry.comparison.cpu.ratio, fixed(3))]),
           "",
-          `${r.retry.calls.toLocaleString("en-US")} calls per side in ${r.rounds} rounds, sequential. The client adds ${us(r.retry.comparison.wall.a.median - r.retry.comparison.wall.b.median)} µs per call (median); a retried call is two requests, and one sequential GET costs ${us(sequentialGetAdded(r))} µs more through the client than through raw fetch (table above). What is left is the retry decision itself: status check, Retry-After parsing, and no timer for a 0 s wait.`,
+          `${r.retry.calls.toLocaleString("en-US")} calls per side in ${r.rounds} rounds, sequential. The client adds ${us(r.retry.comparison.wall.a.median - r.retry.comparison.wall.b.median)} µs per call (median); a retried call is two requests, and one sequential GET costs ${us(sequentialGetAdded(r))} µs more through the client than through raw fetch (table above). The remaining ${us(r.retry.comparison.wall.a.median - r.retry.comparison.wall.b.median - 2 * sequentialGetAdded(r))} µs is the retry machinery itself: classifying the 429, parsing Retry-After, discarding the buffered 429 body (a 0 s wait sets no timer).`,
         ]
       : ["Not measured: this build's transport does not retry a 429 (the client returned it as-is)."]),
     "",

@@ -2,13 +2,13 @@
  * Spec-typed request handlers: msw's `http.get/post`, but the path must be an operation of the spec and
  * the resolver must return that operation's 200 body (or any `Response`, e.g. `databricksError(…)`).
  *
- * This plays the part openapi-msw plays in the docs, written against `openapi-typescript-helpers` (which
- * openapi-fetch already brings) so that the shipped kit needs nothing but `msw` at run time. Resolvers
+ * This plays the part openapi-msw plays in the docs, with the few type helpers it needs written here
+ * (not imported from openapi-typescript-helpers, which we do not declare) so that the shipped kit needs
+ * nothing but `msw`. Resolvers
  * may throw {@link WorkspaceError}; it becomes the Databricks error body, so state code deep inside the
  * emulator can refuse a call with one `throw`.
  */
 import { type HttpHandler, HttpResponse, http, type JsonBodyType } from "msw";
-import type { PathsWithMethod, RequestBodyJSON, SuccessResponseJSON } from "openapi-typescript-helpers";
 import type { paths } from "../generated/schema.js";
 import { databricksError } from "./responses.js";
 
@@ -28,15 +28,23 @@ export class WorkspaceError extends Error {
 export type SpecMethod = "get" | "post";
 
 /** Paths of the spec that have `method`. */
-export type SpecPath<M extends SpecMethod> = PathsWithMethod<paths, M>;
+export type SpecPath<M extends SpecMethod> = {
+  [P in keyof paths]: paths[P][M] extends { responses: unknown } ? P : never;
+}[keyof paths];
 
 /** The JSON body of a successful answer to `method path`. */
-export type SpecResponse<M extends SpecMethod, P extends SpecPath<M>> = SuccessResponseJSON<
-  paths[P][M] & Record<string, unknown>
->;
+export type SpecResponse<M extends SpecMethod, P extends SpecPath<M>> = paths[P][M] extends {
+  responses: { 200: { content: { "application/json": infer Body } } };
+}
+  ? Body
+  : never;
 
 /** The JSON request body of `method path` (`undefined` for GETs). */
-export type SpecRequestBody<M extends SpecMethod, P extends SpecPath<M>> = RequestBodyJSON<paths[P][M]>;
+export type SpecRequestBody<M extends SpecMethod, P extends SpecPath<M>> = paths[P][M] extends {
+  requestBody?: { content: { "application/json": infer Body } };
+}
+  ? Body
+  : undefined;
 
 /** What a resolver gets: the raw request plus the parts a Databricks handler reads. */
 export interface SpecRequestInfo<M extends SpecMethod, P extends SpecPath<M>> {
