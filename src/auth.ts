@@ -17,22 +17,27 @@ export type Describe = (request: Request) => { method: string; path: string };
 /** Wraps `next` so each request is sent with the configured key and/or bearer token. */
 export function withAuth(next: Send, auth: AuthConfig, describe: Describe): Send {
   return async (request, init) => {
-    const headers = new Headers(request.headers);
+    // Headers go down in `init`, not on a copied Request: fetch applies them to its own copy (see `Send`).
+    const headers = new Headers(init.headers ?? request.headers);
     if (auth.kind === "apim" && auth.subscriptionKey)
       headers.set(SUBSCRIPTION_KEY_HEADER, auth.subscriptionKey);
     if (auth.kind === "direct" && auth.token) headers.set("Authorization", `Bearer ${auth.token}`);
-    if (auth.credential) headers.set("Authorization", `Bearer ${await getToken(auth, request, describe)}`);
-    return next(new Request(request, { headers }), init);
+    if (auth.credential)
+      headers.set("Authorization", `Bearer ${await getToken(auth, init.signal, describe(request))}`);
+    return next(request, { ...init, headers });
   };
 }
 
-async function getToken(auth: AuthConfig, request: Request, describe: Describe): Promise<string> {
-  const where = describe(request);
+async function getToken(
+  auth: AuthConfig,
+  signal: AbortSignal,
+  where: { method: string; path: string },
+): Promise<string> {
   let token: { token: string } | null;
   try {
-    token = (await auth.credential?.getToken(auth.scopes, { abortSignal: request.signal })) ?? null;
+    token = (await auth.credential?.getToken(auth.scopes, { abortSignal: signal })) ?? null;
   } catch (cause) {
-    request.signal.throwIfAborted();
+    signal.throwIfAborted();
     const reason = cause instanceof Error ? redactAll(cause.message, []) : "unknown error";
     throw new DatabricksAuthError(
       `Failed to get a token for ${auth.scopes.join(" ")}: ${reason} (${where.method} ${where.path}). Check the credential's configuration.`,

@@ -8,7 +8,7 @@
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { withAuth } from "./auth.js";
-import { type DatabricksClientOptions, resolveConfig } from "./config.js";
+import { type DatabricksClientOptions, type FetchLike, resolveConfig } from "./config.js";
 import type { paths } from "./generated/schema.js";
 import { encodeQuery } from "./query.js";
 import { createTransport, type Send } from "./transport.js";
@@ -18,8 +18,17 @@ import { VERSION } from "./version.js";
 /** A client for the curated Databricks operations: `client.GET(path, init)` → `{ data, error, response }`. */
 export type DatabricksClient = Client<paths, "application/json">;
 
-// `init` carries the attempt's signal; see `Send` in transport.ts for why it must reach fetch itself.
+// The one place a Request is rebuilt per attempt: fetch itself, from the original Request + `init`
+// (body replay, auth headers, the attempt's signal; see `Send` in transport.ts for why the signal must be in `init`).
 const lookupGlobalFetch: Send = (request, init) => globalThis.fetch(request, init);
+
+/**
+ * A user-supplied fetch is promised a complete Request (`FetchLike`), so it gets one copy with the
+ * attempt's body and headers applied, plus the signal in `init`. Only custom fetches pay for that copy.
+ */
+function fromFetchLike(fetch: FetchLike): Send {
+  return (request, init) => fetch(new Request(request, init), { signal: init.signal });
+}
 
 /**
  * Databricks expects a JSON object on every POST, even those that take only path parameters
@@ -27,10 +36,11 @@ const lookupGlobalFetch: Send = (request, init) => globalThis.fetch(request, ini
  */
 function withEmptyJsonBody(next: Send): Send {
   return (request, init) => {
-    if (request.method !== "POST" || request.body !== null) return next(request, init);
-    const headers = new Headers(request.headers);
+    if (request.method !== "POST" || request.body !== null || init.body !== undefined)
+      return next(request, init);
+    const headers = new Headers(init.headers ?? request.headers);
     headers.set("Content-Type", "application/json");
-    return next(new Request(request, { body: "{}", headers }), init);
+    return next(request, { ...init, body: "{}", headers });
   };
 }
 
@@ -46,7 +56,8 @@ export function createDatabricksClient(options?: DatabricksClientOptions): Datab
     const path = pathname.startsWith(config.pathPrefix) ? pathname.slice(config.pathPrefix.length) : pathname;
     return { method: request.method, path: path || "/" };
   };
-  const send = withEmptyJsonBody(withAuth(config.fetch ?? lookupGlobalFetch, config.auth, describe));
+  const base = config.fetch ? fromFetchLike(config.fetch) : lookupGlobalFetch;
+  const send = withEmptyJsonBody(withAuth(base, config.auth, describe));
   const transport = createTransport(send, {
     maxRetries: config.maxRetries,
     timeout: config.timeout,

@@ -37,6 +37,9 @@ export interface TokenCredential {
 
 /**
  * A fetch function taking a `Request`; defaults to `globalThis.fetch`, looked up at request time.
+ * A custom fetch receives one complete Request per attempt (URL, method, headers with the key or
+ * token, body), built just for it: the default path skips that copy and lets fetch apply the attempt's
+ * headers and body itself, so a custom fetch costs one extra Request construction per attempt.
  * The client passes each attempt's `signal` in `init` as well as on the Request: a custom fetch should
  * hand `init` on to the real fetch, so that timeouts and aborts reach the socket.
  */

@@ -18,7 +18,17 @@ import { toError } from "./unwrap.js";
 type Table = typeof pagination;
 /** Paths of the operations `paginate` can iterate. */
 export type PaginatedPath = keyof Table;
-type MethodOf<P extends PaginatedPath> = Lowercase<Table[P]["method"]> & keyof paths[P];
+/** The generated table names a method only when it is not GET. */
+type MethodOf<P extends PaginatedPath> = (Table[P] extends { method: infer M extends string }
+  ? Lowercase<M>
+  : "get") &
+  keyof paths[P];
+/** One entry of the table, as the runtime reads it (absent token names are the Databricks defaults). */
+type Spec = { method?: string; items: string } & (
+  | { style: "single" | "scim" }
+  | { style: "token"; requestToken?: string; responseToken?: string; defaults?: Record<string, unknown> }
+  | { style: "nextPageBody"; next: string }
+);
 type PageOf<P extends PaginatedPath> = paths[P][MethodOf<P>] extends {
   responses: { 200: { content: { "application/json": infer Data } } };
 }
@@ -54,13 +64,13 @@ export async function* pages<P extends PaginatedPath>(
   path: P,
   ...[init]: undefined extends PaginateInit<P> ? [PaginateInit<P>?] : [PaginateInit<P>]
 ): AsyncGenerator<Page<P>, void, undefined> {
-  const spec = pagination[path] as Table[PaginatedPath];
+  const spec: Spec = pagination[path];
   const request = client.request as unknown as Requester;
   const base = (init ?? {}) as AnyInit;
   const signal = base.signal;
   const call = async (next: AnyInit): Promise<Record<string, unknown>> => {
     signal?.throwIfAborted();
-    const result = await request(spec.method, path, next);
+    const result = await request(spec.method ?? "GET", path, next);
     if (!result.response.ok) throw toError(result);
     return (result.data ?? {}) as Record<string, unknown>;
   };
@@ -75,19 +85,21 @@ export async function* pages<P extends PaginatedPath>(
       return;
     }
     case "token": {
-      const defaults = "defaults" in spec ? spec.defaults : {};
+      const defaults = spec.defaults ?? {};
+      const requestToken = spec.requestToken ?? "page_token";
+      const responseToken = spec.responseToken ?? "next_page_token";
       const requested = base.params?.query ?? {};
       const extra = Object.fromEntries(
         Object.entries(defaults).filter(([key]) => requested[key] === undefined),
       );
-      let token = requested[spec.requestToken] as string | undefined;
+      let token = requested[requestToken] as string | undefined;
       const seen = new Set<string>();
       for (;;) {
         const query: Record<string, unknown> = { ...extra };
-        if (token) query[spec.requestToken] = token;
+        if (token) query[requestToken] = token;
         const page = await call(withQuery(query));
         yield page as Page<P>;
-        const next = page[spec.responseToken];
+        const next = page[responseToken];
         if (typeof next !== "string" || next === "") return;
         // A server that hands back a token it already gave would loop forever; stop instead.
         if (seen.has(next)) throw new Error(`Pagination of ${path} did not advance: token repeated`);
@@ -132,7 +144,7 @@ export async function* paginate<P extends PaginatedPath>(
   path: P,
   ...rest: undefined extends PaginateInit<P> ? [PaginateInit<P>?] : [PaginateInit<P>]
 ): AsyncGenerator<ItemOf<P>, void, undefined> {
-  const spec = pagination[path] as Table[PaginatedPath];
+  const spec: Spec = pagination[path];
   const dedupe = spec.style === "scim" ? new Set<unknown>() : undefined;
   for await (const page of pages(client, path, ...rest)) {
     const items = (page as Record<string, unknown>)[spec.items];

@@ -23,18 +23,29 @@ import { type Backoff, MAX_RETRY_AFTER, parseRetryAfter, RETRY_BACKOFF, retryDel
 import { sleep } from "./sleep.js";
 
 /**
- * The layers below the transport (auth, then fetch), called once per attempt. The attempt's signal
- * travels in `init` as well as on the Request, and every layer must hand `init` on to the next: undici
- * (Node 20) links each copy of a Request to the previous copy's signal only weakly, so once a copy made
- * by a layer has been garbage-collected, an abort or timeout no longer reaches the socket. A signal in
- * fetch's own `init` always does.
+ * The layers below the transport (auth, then fetch), called once per attempt with the caller's
+ * ORIGINAL Request and an init that says what differs for this attempt. Layers add to the init
+ * (auth: `headers`) instead of copying the Request: every `new Request(request, …)` costs a headers
+ * copy, a new AbortSignal that follows the old one and, for POSTs, a re-wrapped body stream, and
+ * fetch builds its own internal copy from `request` + `init` anyway (measured with bench/: three
+ * copies per call were a third of the client's overhead). The bottom layer is
+ * `globalThis.fetch(request, init)`; a user-supplied fetch gets one complete Request (client.ts).
+ *
+ * The attempt's signal must travel in `init` and reach fetch itself: undici (Node 20) links each copy
+ * of a Request to the previous copy's signal only weakly, so once an intermediate copy has been
+ * garbage-collected an abort or timeout no longer reaches the socket. A signal in fetch's own `init`
+ * always does (regression test: test/faults/timeouts.test.ts).
  */
-export type Send = (request: Request, init?: SendInit) => Promise<Response>;
+export type Send = (request: Request, init: SendInit) => Promise<Response>;
 
-/** What the transport passes to the layers below it, besides the Request. */
+/** What differs for one attempt from the original Request; every layer hands it on to the next. */
 export interface SendInit {
   /** Aborts this attempt: the caller's signal, the attempt's timeout or the call's deadline. */
   signal: AbortSignal;
+  /** The request body, read once by the transport and replayed on every attempt (the original's is consumed). */
+  body?: ArrayBuffer | string;
+  /** Replaces the original's headers when set (auth adds the key/token to a copy). */
+  headers?: Headers;
 }
 
 /** Per-call overrides, passed in the init of any client call: `client.GET(path, { params, maxRetries: 0 })`. */

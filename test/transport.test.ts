@@ -29,11 +29,14 @@ function transport(send: Send, options: Partial<TransportOptions> = {}) {
   });
 }
 
-/** A fake network that answers from a script (the last entry repeats) and records what it was sent. */
+/**
+ * A fake network that answers from a script (the last entry repeats) and records what it was sent:
+ * the Request fetch would build from the original and the attempt's init (body replay, signal).
+ */
 function scripted(...replies: Array<() => Response | Promise<Response>>) {
   const sent: Request[] = [];
-  const send: Send = async (request) => {
-    sent.push(request);
+  const send: Send = async (request, init) => {
+    sent.push(new Request(request, init));
     const reply = replies[Math.min(sent.length - 1, replies.length - 1)]!;
     return reply();
   };
