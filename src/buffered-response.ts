@@ -7,10 +7,106 @@
  * attempt.ts already parsed to validate it), and the first touch of anything else (`body`, `blob()`,
  * `formData()`) builds the real stream once and hands every later call to it. Reading twice still
  * fails as it does on any Response (after a fast read, `body` is null rather than a spent stream).
+ *
+ * A subclass, not per-object property overrides: every instance shares one shape and one prototype,
+ * so the code that reads Responses (openapi-fetch, undici, ours) stays monomorphic. Defining eight
+ * own properties per Response measured ≈ 9% slower on paginate than an eager `new Response(bytes)`.
  */
 
 const decoder = new TextDecoder();
 type Init = { status: number; statusText: string; headers: Headers };
+
+type BufferedResponseClass = new (
+  bytes: Uint8Array<ArrayBuffer>,
+  init: Init,
+  parsed: unknown,
+  url: string,
+) => Response;
+
+/**
+ * Defined on first use, not at import: reading the global `Response` loads Node's fetch
+ * implementation (undici), ≈ 12 ms of cold import that apps which never send a request should not pay.
+ */
+function defineBufferedResponse(): BufferedResponseClass {
+  // Typed as a plain base: lib.dom declares Response's methods and getters as properties, which a
+  // subclass may not override with methods and accessors. The instances are real Responses.
+  const ResponseBase = Response as unknown as new (body: null, init: Init) => object;
+
+  class BufferedResponse extends ResponseBase {
+    readonly #bytes: Uint8Array<ArrayBuffer>;
+    readonly #init: Init;
+    readonly #parsed: unknown;
+    readonly #url: string;
+    #real: Response | undefined;
+    #used = false;
+
+    constructor(bytes: Uint8Array<ArrayBuffer>, init: Init, parsed: unknown, url: string) {
+      super(null, init);
+      this.#bytes = bytes;
+      this.#init = init;
+      this.#parsed = parsed;
+      this.#url = url;
+    }
+
+    #materialize(): Response {
+      this.#real ??= new Response(this.#bytes, this.#init);
+      return this.#real;
+    }
+
+    #consume<T>(read: () => T, slow: (r: Response) => Promise<T>): Promise<T> {
+      if (this.#real) return slow(this.#real);
+      if (this.#used) return Promise.reject(new TypeError("Body is unusable: Body has already been read"));
+      this.#used = true;
+      try {
+        return Promise.resolve(read());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+
+    get url(): string {
+      return this.#url;
+    }
+    get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+      return this.#used && !this.#real ? null : this.#materialize().body;
+    }
+    get bodyUsed(): boolean {
+      return this.#real ? this.#real.bodyUsed : this.#used;
+    }
+    text(): Promise<string> {
+      return this.#consume(
+        () => decoder.decode(this.#bytes),
+        (r) => r.text(),
+      );
+    }
+    json(): Promise<unknown> {
+      return this.#consume(
+        () => (this.#parsed === undefined ? JSON.parse(decoder.decode(this.#bytes)) : this.#parsed),
+        (r) => r.json(),
+      );
+    }
+    arrayBuffer(): Promise<ArrayBuffer> {
+      return this.#consume(
+        () => this.#bytes.slice().buffer,
+        (r) => r.arrayBuffer(),
+      );
+    }
+    blob(): Promise<Blob> {
+      return this.#materialize().blob();
+    }
+    formData(): Promise<FormData> {
+      return this.#materialize().formData();
+    }
+    clone(): Response {
+      if (this.#real) return this.#real.clone();
+      if (this.#used) throw new TypeError("Response.clone: Body has already been consumed.");
+      // Not `parsed`: each clone's json() must return its own object, as a real clone's would.
+      return new BufferedResponse(this.#bytes, this.#init, undefined, this.#url) as unknown as Response;
+    }
+  }
+  return BufferedResponse as unknown as BufferedResponseClass;
+}
+let BufferedResponse: BufferedResponseClass | undefined;
 
 /** A Response for `bytes` with the status and headers of `init`; `parsed` is the JSON value, if known. */
 export function bufferedResponse(
@@ -19,53 +115,6 @@ export function bufferedResponse(
   parsed: unknown,
   url: string,
 ): Response {
-  const response = new Response(null, init);
-  if (url) Object.defineProperty(response, "url", { value: url });
-  let real: Response | undefined;
-  let used = false;
-  const materialize = (): Response => {
-    real ??= new Response(bytes, init);
-    return real;
-  };
-  const consume = <T>(read: () => T, slow: (r: Response) => Promise<T>): Promise<T> => {
-    if (real) return slow(real);
-    if (used) return Promise.reject(new TypeError("Body is unusable: Body has already been read"));
-    used = true;
-    try {
-      return Promise.resolve(read());
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  };
-  const text = () => decoder.decode(bytes);
-  Object.defineProperties(response, {
-    body: { get: () => (used && !real ? null : materialize().body) },
-    bodyUsed: { get: () => (real ? real.bodyUsed : used) },
-    text: { value: () => consume(text, (r) => r.text()) },
-    json: {
-      value: () =>
-        consume(
-          () => (parsed === undefined ? JSON.parse(text()) : parsed),
-          (r) => r.json(),
-        ),
-    },
-    arrayBuffer: {
-      value: () =>
-        consume(
-          () => bytes.slice().buffer,
-          (r) => r.arrayBuffer(),
-        ),
-    },
-    blob: { value: () => materialize().blob() },
-    formData: { value: () => materialize().formData() },
-    clone: {
-      value: () => {
-        if (real) return real.clone();
-        if (used) throw new TypeError("Response.clone: Body has already been consumed.");
-        // Not `parsed`: each clone's json() must return its own object, as a real clone's would.
-        return bufferedResponse(bytes, init, undefined, url);
-      },
-    },
-  });
-  return response;
+  BufferedResponse ??= defineBufferedResponse();
+  return new BufferedResponse(bytes, init, parsed, url);
 }

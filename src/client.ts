@@ -73,13 +73,23 @@ export function createDatabricksClient(options?: DatabricksClientOptions): Datab
     querySerializer: (query) => encodeQuery(query as Record<string, unknown>),
     headers: { Accept: "application/json", "User-Agent": userAgent, ...config.headers },
   });
-  // Error responses remember where they came from, so `unwrap` can build a typed error later.
+  // Error responses remember where they came from, so `unwrap` can build a typed error later. The
+  // transport records that on the Response it returns, and openapi-fetch hands that very object to the
+  // caller, unless an app middleware replaces it. So this middleware goes in (first, so that it runs
+  // last on responses) only once the app registers its own; without middleware openapi-fetch skips its
+  // per-call middleware bookkeeping.
   const errorContext: Middleware = {
     onResponse({ request, response }) {
       if (!response.ok) rememberErrorContext(response, { ...describe(request), secrets: config.secrets });
       return undefined;
     },
   };
-  client.use(errorContext);
+  const use = client.use;
+  let guarded = false;
+  client.use = (...middleware) => {
+    if (!guarded) use(errorContext);
+    guarded = true;
+    use(...middleware);
+  };
   return client;
 }

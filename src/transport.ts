@@ -21,6 +21,7 @@ import { isIdempotent } from "./idempotency.js";
 import { redactAll } from "./redact.js";
 import { type Backoff, MAX_RETRY_AFTER, parseRetryAfter, RETRY_BACKOFF, retryDelay } from "./retry-timing.js";
 import { sleep } from "./sleep.js";
+import { rememberErrorContext } from "./unwrap.js";
 
 /**
  * The layers below the transport (auth, then fetch), called once per attempt with the caller's
@@ -132,7 +133,12 @@ export function createTransport(send: Send, options: TransportOptions): FetchLik
               random: random(),
             });
       if (reason === undefined || delay === undefined) {
-        if (outcome.response) return outcome.response;
+        if (outcome.response) {
+          // openapi-fetch returns this very object as `response`, so `unwrap`/`toError` find the call here.
+          if (!outcome.response.ok)
+            rememberErrorContext(outcome.response, { ...where, secrets: options.secrets });
+          return outcome.response;
+        }
         throw toError(outcome.failure, { where, attempt, idempotent, timeout, totalTimeout, previous });
       }
       previous = outcome.response ? `HTTP ${outcome.response.status}` : outcome.failure.detail;

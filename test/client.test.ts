@@ -166,3 +166,62 @@ describe("direct mode", () => {
     expect(seen).toHaveLength(0);
   });
 });
+
+describe("Requests seen by middleware and fetch", () => {
+  const LIST = `${APIM}/dbw-01/api/2.1/clusters/list`;
+
+  it("middleware registered with use() get real Requests carrying the call", async () => {
+    server.use(http.get(LIST, () => HttpResponse.json({ clusters: [] })));
+    const client = createDatabricksClient({ apimUrl: APIM, subscriptionKey: KEY });
+    const requests: Request[] = [];
+    client.use({
+      onRequest({ request }) {
+        requests.push(request);
+        return undefined;
+      },
+    });
+    await unwrap(client.GET("/api/2.1/clusters/list", { params: { query: { page_size: 5 } } }));
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toBeInstanceOf(Request);
+    expect(requests[0]?.url).toBe(`${LIST}?page_size=5`);
+    expect(requests[0]?.headers.get("accept")).toBe("application/json");
+  });
+
+  it("a call's own middleware gets a real Request; a plain call still sends method, headers and body", async () => {
+    let body: unknown;
+    server.use(
+      http.post(`${APIM}/dbw-01/api/2.1/clusters/create`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({ cluster_id: "c-1" });
+      }),
+    );
+    const client = createDatabricksClient({ apimUrl: APIM, subscriptionKey: KEY });
+    const seenByMiddleware: unknown[] = [];
+    const created = await unwrap(
+      client.POST("/api/2.1/clusters/create", {
+        body: { spark_version: "15.4.x-scala2.12" },
+        middleware: [{ onRequest: ({ request }) => void seenByMiddleware.push(request) }],
+      }),
+    );
+    expect(created.cluster_id).toBe("c-1");
+    expect(seenByMiddleware[0]).toBeInstanceOf(Request);
+    await unwrap(client.POST("/api/2.1/clusters/create", { body: { spark_version: "16.0" } }));
+    expect(body).toEqual({ spark_version: "16.0" });
+    const last = seen.at(-1);
+    expect(last?.method).toBe("POST");
+    expect(last?.headers.get("content-type")).toBe("application/json");
+    expect(last?.headers.get("ocp-apim-subscription-key")).toBe(KEY);
+  });
+
+  it("a call's own fetch gets a complete Request", async () => {
+    const client = createDatabricksClient({ apimUrl: APIM, subscriptionKey: KEY });
+    const got: Request[] = [];
+    const fetch = async (request: Request) => {
+      got.push(request);
+      return Response.json({ clusters: [] });
+    };
+    await unwrap(client.GET("/api/2.1/clusters/list", { fetch }));
+    expect(got[0]).toBeInstanceOf(Request);
+    expect(got[0]?.url).toBe(LIST);
+  });
+});

@@ -364,3 +364,31 @@ describe("unwrap", () => {
     expect(DatabricksApiError).toBeDefined();
   });
 });
+
+describe("error context without and with user middleware", () => {
+  const notFound = () =>
+    HttpResponse.json({ error_code: "RESOURCE_DOES_NOT_EXIST", message: "gone" }, { status: 404 });
+
+  it("names the call on a plain client (recorded by the transport)", async () => {
+    server.use(http.get(GET_CLUSTER, notFound));
+    const plain = createDatabricksClient({ apimUrl: APIM, subscriptionKey: KEY, maxRetries: 0 });
+    const error = await unwrap(
+      plain.GET("/api/2.1/clusters/get", { params: { query: { cluster_id: "c-1" } } }),
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ method: "GET", path: "/api/2.1/clusters/get", status: 404 });
+  });
+
+  it("still names the call when a user middleware replaces the error response", async () => {
+    server.use(http.get(GET_CLUSTER, notFound));
+    const wrapped = createDatabricksClient({ apimUrl: APIM, subscriptionKey: KEY, maxRetries: 0 });
+    wrapped.use({
+      onResponse: async ({ response }) =>
+        new Response(await response.text(), { status: response.status, headers: response.headers }),
+    });
+    const error = await unwrap(
+      wrapped.GET("/api/2.1/clusters/get", { params: { query: { cluster_id: "c-1" } } }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResourceDoesNotExist);
+    expect(error).toMatchObject({ method: "GET", path: "/api/2.1/clusters/get", status: 404 });
+  });
+});

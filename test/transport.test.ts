@@ -36,7 +36,7 @@ function transport(send: Send, options: Partial<TransportOptions> = {}) {
 function scripted(...replies: Array<() => Response | Promise<Response>>) {
   const sent: Request[] = [];
   const send: Send = async (request, init) => {
-    sent.push(new Request(request, init));
+    sent.push(new Request(request as Request, init));
     const reply = replies[Math.min(sent.length - 1, replies.length - 1)]!;
     return reply();
   };
@@ -213,7 +213,7 @@ describe("failures without a response", () => {
 
   it("hands each attempt's signal to the layers below in init too (undici drops Request signals after GC)", async () => {
     const inits: unknown[] = [];
-    const send = async (_request: Request, init?: { signal: AbortSignal }) => {
+    const send = async (_request: unknown, init?: { signal: AbortSignal }) => {
       inits.push(init);
       expect(init?.signal.aborted).toBe(false);
       return Response.json({});
