@@ -10,6 +10,9 @@
  *   (pagination hints and the like) do not change the fingerprint and cause no re-import.
  * - Recursive schemas are cut: APIM does not support recursion, so each back-reference found by a
  *   depth-first walk from the operations (e.g. `ForEachTask.task` → `Task`) becomes `{type: object}`.
+ * - A property literally named `$ref` (SCIM's `ComplexValue.$ref`) is dropped: it is valid OpenAPI, but
+ *   an importer that resolves references by key would take it for one. APIM does not validate bodies
+ *   unless a validate-content policy asks it to, so the gateway's behaviour does not change.
  *
  * The fingerprint is the SHA-256 of the exact JSON text uploaded; it is stored in the API's
  * `apiRevisionDescription` and is how a later run knows the spec has not changed.
@@ -34,6 +37,8 @@ export interface UploadSpec {
   operations: OperationSignature[];
   /** Back-references that were replaced, as `Schema.path → Target`. */
   cutReferences: string[];
+  /** Schemas whose property named `$ref` was left out of the upload. */
+  droppedRefProperties: string[];
 }
 
 const SCHEMA_PREFIX = "#/components/schemas/";
@@ -59,6 +64,7 @@ export function buildUploadSpec(
   stripExtensions(doc);
   pruneSchemas(doc);
   const cutReferences = cutCycles(doc);
+  const droppedRefProperties = dropRefNamedProperties(doc);
   const usedTags = new Set(listOperations(doc).flatMap(({ op }) => op.tags ?? []));
   if (Array.isArray(doc.tags))
     doc.tags = doc.tags.filter((tag: { name?: string }) => usedTags.has(tag.name ?? ""));
@@ -73,7 +79,21 @@ export function buildUploadSpec(
       urlTemplate: path,
     })),
     cutReferences,
+    droppedRefProperties,
   };
+}
+
+/** Removes properties named `$ref` from component schemas; returns the schemas that had one. */
+function dropRefNamedProperties(doc: OpenApiDocument): string[] {
+  const dropped: string[] = [];
+  for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) {
+    const properties = (schema as { properties?: Record<string, unknown> }).properties;
+    if (properties && "$ref" in properties) {
+      delete properties.$ref;
+      dropped.push(name);
+    }
+  }
+  return dropped;
 }
 
 /** Removes `x-*` keys everywhere except where a key is a name chosen by the author (properties, paths). */

@@ -54,6 +54,23 @@ describe("buildUploadSpec", () => {
     expect(upload.operations).toHaveLength(83);
   });
 
+  it("leaves SCIM's property named $ref out of the upload only", () => {
+    const upload = buildUploadSpec(loadSpec().doc, { readOnly: false, tags: [] });
+    expect(upload.droppedRefProperties).toEqual(["ComplexValue"]);
+    const uploaded = JSON.parse(upload.text) as {
+      components: { schemas: Record<string, { properties: object }> };
+    };
+    expect(Object.keys(uploaded.components.schemas.ComplexValue?.properties ?? {})).toEqual([
+      "display",
+      "primary",
+      "type",
+      "value",
+    ]);
+    expect(
+      Object.keys((loadSpec().doc.components?.schemas?.ComplexValue as { properties: object }).properties),
+    ).toContain("$ref");
+  });
+
   it("cuts back-references found from the operations, keeps descriptions, drops servers, x-* and unused schemas", () => {
     const upload = buildUploadSpec(small(), all);
     const doc = JSON.parse(upload.text) as OpenApiDocument;
