@@ -67,7 +67,10 @@ describe("buildUploadSpec", () => {
       "value",
     ]);
     expect(
-      Object.keys((loadSpec().doc.components?.schemas?.ComplexValue as { properties: object }).properties),
+      Object.keys(
+        (loadSpec().doc.components?.schemas?.ComplexValue as { properties?: object } | undefined)
+          ?.properties ?? {},
+      ),
     ).toContain("$ref");
   });
 
