@@ -23,6 +23,17 @@ export interface WaiterErrorInit extends ErrorInit {
   stateMessage: string | undefined;
 }
 
+/** The waiter fields both error classes add to `toJSON()`. */
+function waitFields(error: {
+  resource: WaitedResource;
+  resourceId: string;
+  state: string | undefined;
+  stateMessage: string | undefined;
+}): Record<string, unknown> {
+  const { resource, resourceId, state, stateMessage } = error;
+  return { resource, resourceId, state, stateMessage };
+}
+
 /** A long-running operation reached a failure state (a cluster in ERROR, a FAILED statement …). */
 export class OperationFailedError extends DatabricksApimError {
   override name = "OperationFailedError";
@@ -43,13 +54,7 @@ export class OperationFailedError extends DatabricksApimError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return {
-      ...super.toJSON(),
-      resource: this.resource,
-      resourceId: this.resourceId,
-      state: this.state,
-      stateMessage: this.stateMessage,
-    };
+    return { ...super.toJSON(), ...waitFields(this) };
   }
 }
 
@@ -76,14 +81,7 @@ export class WaitTimeoutError extends DatabricksTimeoutError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return {
-      ...super.toJSON(),
-      resource: this.resource,
-      resourceId: this.resourceId,
-      state: this.state,
-      stateMessage: this.stateMessage,
-      timeout: this.timeout,
-    };
+    return { ...super.toJSON(), ...waitFields(this), timeout: this.timeout };
   }
 }
 
