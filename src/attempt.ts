@@ -11,7 +11,8 @@
  */
 import { bufferedResponse } from "./buffered-response.js";
 import { DatabricksApimError } from "./errors.js";
-import type { Send, SendInit } from "./transport.js";
+import type { Outgoing } from "./outgoing.js";
+import type { Send } from "./transport.js";
 
 /** Bodies read inside the attempt (and so covered by its timeout); others stream through untouched. */
 const TEXTUAL = /json|text\/|html|xml/i;
@@ -39,33 +40,29 @@ export type Outcome =
 /** One attempt: send, then read a textual body, all under one timer and the caller's signal. */
 export async function runAttempt(
   send: Send,
-  request: Request,
-  body: ArrayBuffer | null,
+  call: Outgoing,
   limit: number,
-  signal: AbortSignal,
   clean: (text: string) => string,
 ): Promise<Outcome> {
-  signal.throwIfAborted();
+  const caller = call.signal;
+  caller?.throwIfAborted();
   const controller = new AbortController();
-  const onAbort = () => controller.abort(signal.reason);
-  signal.addEventListener("abort", onAbort, { once: true });
+  const onAbort = () => controller.abort(caller?.reason);
+  caller?.addEventListener("abort", onAbort, { once: true });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort(new DOMException("The attempt timed out.", "TimeoutError"));
   }, limit);
-  // The original Request plus what this attempt changes; no copy here (see `Send`).
-  const init: SendInit = { signal: controller.signal };
-  if (body !== null) init.body = body;
   let phase = "headers";
   try {
     // Promise.resolve: a user-supplied fetch may answer synchronously.
-    const sent = send(request, init);
+    const sent = send(call, controller.signal);
     const response = await within(Promise.resolve(sent), controller.signal);
     phase = "body";
     return await readBody(response, controller.signal, clean);
   } catch (cause) {
-    if (signal.aborted) throw signal.reason;
+    if (caller?.aborted) throw caller.reason;
     if (cause instanceof DatabricksApimError) throw cause;
     if (timedOut)
       return { failure: { kind: "timeout", cause, detail: `no response ${phase} within ${limit} ms` } };
@@ -74,7 +71,7 @@ export async function runAttempt(
     };
   } finally {
     clearTimeout(timer);
-    signal.removeEventListener("abort", onAbort);
+    caller?.removeEventListener("abort", onAbort);
   }
 }
 

@@ -12,26 +12,36 @@ import type { Send } from "./transport.js";
 export const SUBSCRIPTION_KEY_HEADER = "Ocp-Apim-Subscription-Key";
 
 /** Describes a request for error messages: method and path without the gateway prefix. */
-export type Describe = (request: Request) => { method: string; path: string };
+export type Describe = (url: string, method: string) => { method: string; path: string };
 
-/** Wraps `next` so each request is sent with the configured key and/or bearer token. */
+/** Wraps `next` so each attempt is sent with the configured key and/or bearer token. */
 export function withAuth(next: Send, auth: AuthConfig, describe: Describe): Send {
-  return async (request, init) => {
-    // Headers go down in `init`, not on a copied Request: fetch applies them to its own copy (see `Send`).
-    const headers = new Headers(init.headers ?? request.headers);
-    if (auth.kind === "apim" && auth.subscriptionKey)
-      headers.set(SUBSCRIPTION_KEY_HEADER, auth.subscriptionKey);
-    if (auth.kind === "direct" && auth.token) headers.set("Authorization", `Bearer ${auth.token}`);
-    if (auth.credential)
-      headers.set("Authorization", `Bearer ${await getToken(auth, init.signal, describe(request))}`);
-    return next(request, { ...init, headers });
+  // The call's Headers belong to this call alone (outgoing.ts), so setting on them is safe, and
+  // setting again on a retry just puts the same key (or a fresher token) back.
+  const fixed: [string, string] | undefined =
+    auth.kind === "apim" && auth.subscriptionKey
+      ? [SUBSCRIPTION_KEY_HEADER, auth.subscriptionKey]
+      : auth.kind === "direct" && auth.token
+        ? ["Authorization", `Bearer ${auth.token}`]
+        : undefined;
+  const { credential } = auth;
+  if (!credential)
+    return (call, signal) => {
+      if (fixed) call.headers.set(fixed[0], fixed[1]);
+      return next(call, signal);
+    };
+  return async (call, signal) => {
+    if (fixed) call.headers.set(fixed[0], fixed[1]);
+    const token = await getToken(auth, signal, () => describe(call.url, call.method));
+    call.headers.set("Authorization", `Bearer ${token}`);
+    return next(call, signal);
   };
 }
 
 async function getToken(
   auth: AuthConfig,
   signal: AbortSignal,
-  where: { method: string; path: string },
+  where: () => { method: string; path: string },
 ): Promise<string> {
   let token: { token: string } | null;
   try {
@@ -39,15 +49,17 @@ async function getToken(
   } catch (cause) {
     signal.throwIfAborted();
     const reason = cause instanceof Error ? redactAll(cause.message, []) : "unknown error";
+    const { method, path } = where();
     throw new DatabricksAuthError(
-      `Failed to get a token for ${auth.scopes.join(" ")}: ${reason} (${where.method} ${where.path}). Check the credential's configuration.`,
-      { ...where, cause },
+      `Failed to get a token for ${auth.scopes.join(" ")}: ${reason} (${method} ${path}). Check the credential's configuration.`,
+      { method, path, cause },
     );
   }
   if (!token?.token) {
+    const { method, path } = where();
     throw new DatabricksAuthError(
-      `The credential returned no token for ${auth.scopes.join(" ")} (${where.method} ${where.path}).`,
-      where,
+      `The credential returned no token for ${auth.scopes.join(" ")} (${method} ${path}).`,
+      { method, path },
     );
   }
   return token.token;

@@ -30,7 +30,10 @@ type BufferedResponseClass = new (
 function defineBufferedResponse(): BufferedResponseClass {
   // Typed as a plain base: lib.dom declares Response's methods and getters as properties, which a
   // subclass may not override with methods and accessors. The instances are real Responses.
-  const ResponseBase = Response as unknown as new (body: null, init: Init) => object;
+  const ResponseBase = Response as unknown as new (
+    body: null,
+    init: { status: number; statusText: string },
+  ) => object;
 
   class BufferedResponse extends ResponseBase {
     readonly #bytes: Uint8Array<ArrayBuffer>;
@@ -41,7 +44,8 @@ function defineBufferedResponse(): BufferedResponseClass {
     #used = false;
 
     constructor(bytes: Uint8Array<ArrayBuffer>, init: Init, parsed: unknown, url: string) {
-      super(null, init);
+      // Headers are served from the original (below), not copied into a new Headers object.
+      super(null, { status: init.status, statusText: init.statusText });
       this.#bytes = bytes;
       this.#init = init;
       this.#parsed = parsed;
@@ -66,6 +70,10 @@ function defineBufferedResponse(): BufferedResponseClass {
 
     get url(): string {
       return this.#url;
+    }
+    /** The fetched response's own Headers (immutable, as on any fetched Response). */
+    get headers(): Headers {
+      return this.#init.headers;
     }
     get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
       return this.#used && !this.#real ? null : this.#materialize().body;

@@ -3,6 +3,7 @@
  *
  * The client composes plain fetch layers instead of re-wrapping openapi-fetch:
  *   openapi-fetch → transport (per-call options, retries, timeouts) → auth (key/token per attempt) → fetch
+ * and gives openapi-fetch a light Request class (outgoing.ts) unless middleware needs real Requests.
  * `globalThis.fetch` is looked up per request, not captured at creation, so MSW and other
  * interceptors installed after the client was created still see its traffic.
  */
@@ -10,6 +11,7 @@ import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { withAuth } from "./auth.js";
 import { type DatabricksClientOptions, type FetchLike, resolveConfig } from "./config.js";
 import type { paths } from "./generated/schema.js";
+import { PlannedRequest } from "./outgoing.js";
 import { encodeQuery } from "./query.js";
 import { createTransport, type Send } from "./transport.js";
 import { rememberErrorContext } from "./unwrap.js";
@@ -18,16 +20,30 @@ import { VERSION } from "./version.js";
 /** A client for the curated Databricks operations: `client.GET(path, init)` → `{ data, error, response }`. */
 export type DatabricksClient = Client<paths, "application/json">;
 
-// The one place a Request is rebuilt per attempt: fetch itself, from the original Request + `init`
-// (body replay, auth headers, the attempt's signal; see `Send` in transport.ts for why the signal must be in `init`).
-const lookupGlobalFetch: Send = (request, init) => globalThis.fetch(request, init);
+// The bottom layer: fetch(url, init), as an app would call it (the attempt's signal must be in this
+// `init`; see `Send` in transport.ts). `globalThis.fetch` is read per call, not captured.
+const globalFetch: Send = (call, signal) =>
+  globalThis.fetch(call.url, {
+    ...call.init,
+    method: call.method,
+    headers: call.headers,
+    body: call.body,
+    signal,
+  });
 
-/**
- * A user-supplied fetch is promised a complete Request (`FetchLike`), so it gets one copy with the
- * attempt's body and headers applied, plus the signal in `init`. Only custom fetches pay for that copy.
- */
+/** A user-supplied fetch is promised a complete Request (`FetchLike`), with the signal in `init` as well. */
 function fromFetchLike(fetch: FetchLike): Send {
-  return (request, init) => fetch(new Request(request, init), { signal: init.signal });
+  return (call, signal) =>
+    fetch(
+      new Request(call.url, {
+        ...call.init,
+        method: call.method,
+        headers: call.headers,
+        body: call.body,
+        signal,
+      }),
+      { signal },
+    );
 }
 
 /**
@@ -35,13 +51,23 @@ function fromFetchLike(fetch: FetchLike): Send {
  * (`warehouses/{id}/start`); openapi-fetch sends no body when none is given.
  */
 function withEmptyJsonBody(next: Send): Send {
-  return (request, init) => {
-    if (request.method !== "POST" || request.body !== null || init.body !== undefined)
-      return next(request, init);
-    const headers = new Headers(init.headers ?? request.headers);
-    headers.set("Content-Type", "application/json");
-    return next(request, { ...init, body: "{}", headers });
+  return (call, signal) => {
+    if (call.method === "POST" && call.body === null) {
+      call.body = "{}";
+      call.headers.set("Content-Type", "application/json");
+    }
+    return next(call, signal);
   };
+}
+
+const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
+type Call = (url: unknown, init: unknown) => unknown;
+
+/** Per-call middleware and per-call fetch are handed Requests by openapi-fetch: those calls need real ones. */
+function needsRealRequests(init: unknown): boolean {
+  if (typeof init !== "object" || init === null) return false;
+  const { middleware, fetch } = init as { middleware?: unknown[]; fetch?: unknown };
+  return (middleware !== undefined && middleware.length > 0) || fetch !== undefined;
 }
 
 /**
@@ -51,12 +77,12 @@ function withEmptyJsonBody(next: Send): Send {
  */
 export function createDatabricksClient(options?: DatabricksClientOptions): DatabricksClient {
   const config = resolveConfig(options);
-  const describe = (request: Request) => {
-    const pathname = new URL(request.url).pathname;
+  const describe = (url: string, method: string) => {
+    const pathname = new URL(url).pathname;
     const path = pathname.startsWith(config.pathPrefix) ? pathname.slice(config.pathPrefix.length) : pathname;
-    return { method: request.method, path: path || "/" };
+    return { method, path: path || "/" };
   };
-  const base = config.fetch ? fromFetchLike(config.fetch) : lookupGlobalFetch;
+  const base = config.fetch ? fromFetchLike(config.fetch) : globalFetch;
   const send = withEmptyJsonBody(withAuth(base, config.auth, describe));
   const transport = createTransport(send, {
     maxRetries: config.maxRetries,
@@ -67,29 +93,56 @@ export function createDatabricksClient(options?: DatabricksClientOptions): Datab
     secrets: config.secrets,
   });
   const userAgent = `databricks-apim/${VERSION} node/${process.versions.node}${config.userAgent ? ` ${config.userAgent}` : ""}`;
-  const client = createClient<paths, "application/json">({
+  const common = {
     baseUrl: config.baseUrl,
-    fetch: transport,
-    querySerializer: (query) => encodeQuery(query as Record<string, unknown>),
+    fetch: transport as (request: Request) => Promise<Response>,
+    querySerializer: (query: unknown) => encodeQuery(query as Record<string, unknown>),
     headers: { Accept: "application/json", "User-Agent": userAgent, ...config.headers },
+  };
+
+  // Two openapi-fetch clients over the same transport. Calls normally go through `planned`, which
+  // builds PlannedRequests instead of WHATWG Requests (outgoing.ts says why). Middleware and per-call
+  // fetches are promised real Requests, so those calls go through `standard`, created on first need.
+  const planned = createClient<paths, "application/json">({
+    ...common,
+    Request: PlannedRequest as unknown as typeof Request,
   });
-  // Error responses remember where they came from, so `unwrap` can build a typed error later. The
-  // transport records that on the Response it returns, and openapi-fetch hands that very object to the
-  // caller, unless an app middleware replaces it. So this middleware goes in (first, so that it runs
-  // last on responses) only once the app registers its own; without middleware openapi-fetch skips its
-  // per-call middleware bookkeeping.
-  const errorContext: Middleware = {
-    onResponse({ request, response }) {
-      if (!response.ok) rememberErrorContext(response, { ...describe(request), secrets: config.secrets });
-      return undefined;
+  let standard: DatabricksClient | undefined;
+  let middlewareInstalled = false;
+  const standardClient = (): DatabricksClient => {
+    if (standard) return standard;
+    standard = createClient<paths, "application/json">(common);
+    // Error responses remember where they came from, so `unwrap` can build a typed error later. The
+    // transport records that on the Response it returns, but a middleware may replace it: this
+    // middleware goes in first, so that it runs last on responses.
+    standard.use({
+      onResponse({ request, response }) {
+        if (!response.ok)
+          rememberErrorContext(response, {
+            ...describe(request.url, request.method),
+            secrets: config.secrets,
+          });
+        return undefined;
+      },
+    });
+    return standard;
+  };
+  const pick = (init: unknown) =>
+    (middlewareInstalled || needsRealRequests(init) ? standardClient() : planned) as unknown as Record<
+      string,
+      Call
+    >;
+
+  const client: Record<string, unknown> = {
+    request: (method: unknown, url: unknown, init: unknown) =>
+      (pick(init).request as unknown as (m: unknown, u: unknown, i: unknown) => unknown)(method, url, init),
+    use: (...middleware: Middleware[]) => {
+      standardClient().use(...middleware);
+      middlewareInstalled = true;
     },
+    eject: (...middleware: Middleware[]) => standard?.eject(...middleware),
   };
-  const use = client.use;
-  let guarded = false;
-  client.use = (...middleware) => {
-    if (!guarded) use(errorContext);
-    guarded = true;
-    use(...middleware);
-  };
-  return client;
+  for (const method of METHODS)
+    client[method] = (url: unknown, init: unknown) => pick(init)[method]!(url, init);
+  return client as unknown as DatabricksClient;
 }

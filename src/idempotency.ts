@@ -22,7 +22,7 @@ const TOKEN_FIELDS = Object.entries(idempotencyTokens).map(([template, field]) =
 const decoder = new TextDecoder();
 
 /** True when `method path` (path without the gateway prefix) may be repeated; `body` is the request body. */
-export function isIdempotent(method: string, path: string, body: ArrayBuffer | null): boolean {
+export function isIdempotent(method: string, path: string, body: string | ArrayBuffer | null): boolean {
   if (method === "GET" || method === "HEAD") return true;
   if (method !== "POST") return false;
   const key = `POST ${path}`;
@@ -30,7 +30,7 @@ export function isIdempotent(method: string, path: string, body: ArrayBuffer | n
   const field = TOKEN_FIELDS.find((entry) => entry.match.test(key))?.field;
   if (field === undefined || body === null) return false;
   try {
-    const parsed: unknown = JSON.parse(decoder.decode(body));
+    const parsed: unknown = JSON.parse(typeof body === "string" ? body : decoder.decode(body));
     if (typeof parsed !== "object" || parsed === null) return false;
     const token = (parsed as Record<string, unknown>)[field];
     return token !== undefined && token !== null && token !== "";

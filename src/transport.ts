@@ -15,39 +15,27 @@
  */
 import { type Failure, type Outcome, runAttempt } from "./attempt.js";
 import type { Describe } from "./auth.js";
-import type { FetchLike, RetryEvent } from "./config.js";
+import type { RetryEvent } from "./config.js";
 import { DatabricksConnectionError, DatabricksTimeoutError } from "./errors.js";
 import { isIdempotent } from "./idempotency.js";
+import { type Outgoing, type PlannedRequest, toOutgoing } from "./outgoing.js";
 import { redactAll } from "./redact.js";
 import { type Backoff, MAX_RETRY_AFTER, parseRetryAfter, RETRY_BACKOFF, retryDelay } from "./retry-timing.js";
 import { sleep } from "./sleep.js";
 import { rememberErrorContext } from "./unwrap.js";
 
 /**
- * The layers below the transport (auth, then fetch), called once per attempt with the caller's
- * ORIGINAL Request and an init that says what differs for this attempt. Layers add to the init
- * (auth: `headers`) instead of copying the Request: every `new Request(request, …)` costs a headers
- * copy, a new AbortSignal that follows the old one and, for POSTs, a re-wrapped body stream, and
- * fetch builds its own internal copy from `request` + `init` anyway (measured with bench/: three
- * copies per call were a third of the client's overhead). The bottom layer is
- * `globalThis.fetch(request, init)`; a user-supplied fetch gets one complete Request (client.ts).
+ * The layers below the transport (auth, then fetch), called once per attempt with the call and the
+ * attempt's signal. Layers add to the call (auth sets its header on the call's own Headers) instead
+ * of building Requests: the bottom layer is `fetch(call.url, init)`, and a user-supplied fetch gets
+ * one complete Request built for it (client.ts).
  *
- * The attempt's signal must travel in `init` and reach fetch itself: undici (Node 20) links each copy
- * of a Request to the previous copy's signal only weakly, so once an intermediate copy has been
- * garbage-collected an abort or timeout no longer reaches the socket. A signal in fetch's own `init`
- * always does (regression test: test/faults/timeouts.test.ts).
+ * The attempt's signal must reach fetch in its own `init`: undici (Node 20) links each copy of a
+ * Request to the previous copy's signal only weakly, so once an intermediate copy has been
+ * garbage-collected an abort or timeout no longer reaches the socket (regression test:
+ * test/faults/timeouts.test.ts).
  */
-export type Send = (request: Request, init: SendInit) => Promise<Response>;
-
-/** What differs for one attempt from the original Request; every layer hands it on to the next. */
-export interface SendInit {
-  /** Aborts this attempt: the caller's signal, the attempt's timeout or the call's deadline. */
-  signal: AbortSignal;
-  /** The request body, read once by the transport and replayed on every attempt (the original's is consumed). */
-  body?: ArrayBuffer | string;
-  /** Replaces the original's headers when set (auth adds the key/token to a copy). */
-  headers?: Headers;
-}
+export type Send = (call: Outgoing, signal: AbortSignal) => Promise<Response>;
 
 /** Per-call overrides, passed in the init of any client call: `client.GET(path, { params, maxRetries: 0 })`. */
 export interface CallOptions {
@@ -58,6 +46,9 @@ export interface CallOptions {
   /** Deadline for this call including retries and backoff, in ms. */
   totalTimeout?: number;
 }
+
+/** The fetch function the client hands openapi-fetch: takes its Request (real or planned), returns the final Response. */
+export type Transport = (request: Request | PlannedRequest) => Promise<Response>;
 
 /** Client-level transport settings. */
 export interface TransportOptions {
@@ -76,12 +67,11 @@ export interface TransportOptions {
 }
 
 /**
- * Reads per-call overrides. openapi-fetch copies init keys that a Request does not have onto the
- * Request object it passes to `fetch`, so they arrive here without a side channel. Read them before
- * the request is copied: copies drop them.
+ * Reads per-call overrides. openapi-fetch copies init keys that its Request does not have onto the
+ * Request object it passes to `fetch`, so they arrive here without a side channel.
  */
-export function readCallOptions(request: Request): CallOptions {
-  const source = request as Request & CallOptions;
+export function readCallOptions(request: object): CallOptions {
+  const source = request as CallOptions;
   const out: CallOptions = {};
   if (typeof source.maxRetries === "number") out.maxRetries = source.maxRetries;
   if (typeof source.timeout === "number") out.timeout = source.timeout;
@@ -95,29 +85,30 @@ const RETRY_ALWAYS: ReadonlySet<number> = new Set([429, 503]);
 const RETRY_IF_IDEMPOTENT: ReadonlySet<number> = new Set([502, 504]);
 
 /** Builds the transport around `send` (the authenticated fetch). */
-export function createTransport(send: Send, options: TransportOptions): FetchLike {
+export function createTransport(send: Send, options: TransportOptions): Transport {
   const backoff = options.backoff ?? RETRY_BACKOFF;
   const maxRetryAfter = options.maxRetryAfter ?? MAX_RETRY_AFTER;
   const random = options.random ?? Math.random;
   const clean = (text: string) => redactAll(text, options.secrets);
 
   return async (request) => {
-    const call = readCallOptions(request);
-    const maxRetries = call.maxRetries ?? options.maxRetries;
-    const timeout = call.timeout ?? options.timeout;
-    const totalTimeout = call.totalTimeout ?? options.totalTimeout;
+    const overrides = readCallOptions(request);
+    const maxRetries = overrides.maxRetries ?? options.maxRetries;
+    const timeout = overrides.timeout ?? options.timeout;
+    const totalTimeout = overrides.totalTimeout ?? options.totalTimeout;
     const deadline = Date.now() + totalTimeout;
-    const where = options.describe(request);
-    const signal = request.signal;
-    signal.throwIfAborted();
-    // Read once, replayed on every attempt.
-    const body = request.body === null ? null : await request.arrayBuffer();
-    const idempotent = isIdempotent(where.method, where.path, body);
+    const call = await toOutgoing(request);
+    const { signal } = call;
+    signal?.throwIfAborted();
+    // Parsing the URL is left to the calls that need the path: errors, retries, POSTs.
+    let described: { method: string; path: string } | undefined;
+    const where = () => (described ??= options.describe(call.url, call.method));
+    const idempotent = call.method === "GET" || isIdempotent(call.method, where().path, call.body);
     let previous: string | undefined;
 
     for (let attempt = 1; ; attempt += 1) {
       const limit = Math.max(1, Math.min(timeout, deadline - Date.now()));
-      const outcome = await runAttempt(send, request, body, limit, signal, clean);
+      const outcome = await runAttempt(send, call, limit, clean);
       if (outcome.failure?.kind === "timeout" && limit < timeout) outcome.failure.deadline = true;
 
       const reason = attempt > maxRetries ? undefined : retryReason(outcome, idempotent);
@@ -136,21 +127,29 @@ export function createTransport(send: Send, options: TransportOptions): FetchLik
         if (outcome.response) {
           // openapi-fetch returns this very object as `response`, so `unwrap`/`toError` find the call here.
           if (!outcome.response.ok)
-            rememberErrorContext(outcome.response, { ...where, secrets: options.secrets });
+            rememberErrorContext(outcome.response, { ...where(), secrets: options.secrets });
           return outcome.response;
         }
-        throw toError(outcome.failure, { where, attempt, idempotent, timeout, totalTimeout, previous });
+        throw toError(outcome.failure, {
+          where: where(),
+          attempt,
+          idempotent,
+          timeout,
+          totalTimeout,
+          previous,
+        });
       }
       previous = outcome.response ? `HTTP ${outcome.response.status}` : outcome.failure.detail;
       await outcome.response?.body?.cancel().catch(() => undefined);
       try {
-        options.onRetry?.({ attempt, delay, reason, method: where.method, path: where.path });
+        const { method, path } = where();
+        options.onRetry?.({ attempt, delay, reason, method, path });
       } catch {
         // An observer must not change the outcome of the call.
       }
       // `Retry-After: 0` means now: sleep(0) would still cost a timer turn (≥ 1 ms).
       if (delay > 0) await sleep(delay, signal);
-      else signal.throwIfAborted();
+      else signal?.throwIfAborted();
     }
   };
 }

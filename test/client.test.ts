@@ -225,3 +225,63 @@ describe("Requests seen by middleware and fetch", () => {
     expect(got[0]?.url).toBe(LIST);
   });
 });
+
+describe("calls without middleware (no WHATWG Request is built for openapi-fetch)", () => {
+  const GET_URL = `${APIM}/dbw-01/api/2.1/clusters/get`;
+
+  it("honours per-call options: maxRetries 0 sends one request", async () => {
+    let count = 0;
+    server.use(
+      http.get(GET_URL, () => {
+        count += 1;
+        return HttpResponse.json(
+          { statusCode: 503, message: "busy" },
+          { status: 503, headers: { "retry-after": "0" } },
+        );
+      }),
+    );
+    const client = createDatabricksClient({ apimUrl: APIM, subscriptionKey: KEY, maxRetries: 3 });
+    const { response } = await client.GET("/api/2.1/clusters/get", {
+      params: { query: { cluster_id: "c-1" } },
+      maxRetries: 0,
+    });
+    expect(response.status).toBe(503);
+    expect(count).toBe(1);
+  });
+
+  it("gives every call its own headers: a per-call header does not reach the next call", async () => {
+    server.use(http.get(GET_URL, () => HttpResponse.json({ cluster_id: "c-1" })));
+    const client = createDatabricksClient({ apimUrl: APIM, subscriptionKey: KEY });
+    await unwrap(
+      client.GET("/api/2.1/clusters/get", {
+        params: { query: { cluster_id: "c-1" } },
+        headers: { "x-trace": "first" },
+      }),
+    );
+    await unwrap(client.GET("/api/2.1/clusters/get", { params: { query: { cluster_id: "c-1" } } }));
+    expect(seen.map((request) => request.headers.get("x-trace"))).toEqual(["first", null]);
+    expect(seen.map((request) => request.headers.get("ocp-apim-subscription-key"))).toEqual([KEY, KEY]);
+  });
+
+  it("forwards other fetch options of the call, and encodes a non-JSON body through a real Request", async () => {
+    const got: Request[] = [];
+    const client = createDatabricksClient({
+      apimUrl: APIM,
+      subscriptionKey: KEY,
+      fetch: async (request) => {
+        got.push(request);
+        return Response.json({});
+      },
+    });
+    await unwrap(client.GET("/api/2.1/clusters/list", { redirect: "manual" }));
+    expect(got[0]?.redirect).toBe("manual");
+    await unwrap(
+      client.POST("/api/2.0/secrets/scopes/create", {
+        body: { scope: "s" },
+        bodySerializer: (body) => new URLSearchParams({ scope: body.scope }),
+      }),
+    );
+    expect(await got[1]?.text()).toBe("scope=s");
+    expect(got[1]?.headers.get("ocp-apim-subscription-key")).toBe(KEY);
+  });
+});
