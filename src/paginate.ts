@@ -139,26 +139,91 @@ export async function* pages<P extends PaginatedPath>(
  *
  *   for await (const cluster of paginate(client, "/api/2.1/clusters/list")) console.log(cluster.cluster_id);
  */
-export async function* paginate<P extends PaginatedPath>(
+export function paginate<P extends PaginatedPath>(
   client: DatabricksClient,
   path: P,
   ...rest: undefined extends PaginateInit<P> ? [PaginateInit<P>?] : [PaginateInit<P>]
-): AsyncGenerator<ItemOf<P>, void, undefined> {
+): AsyncIterableIterator<ItemOf<P>, undefined, undefined> {
   const spec: Spec = pagination[path];
-  const dedupe = spec.style === "scim" ? new Set<unknown>() : undefined;
-  for await (const page of pages(client, path, ...rest)) {
-    const items = (page as Record<string, unknown>)[spec.items];
-    if (!Array.isArray(items)) continue;
-    for (const item of items as ItemOf<P>[]) {
-      if (dedupe) {
-        const id = (item as { id?: unknown }).id;
+  const source = pages(client, path, ...rest) as AsyncGenerator<Record<string, unknown>, void, undefined>;
+  return new Items<ItemOf<P>>(source, spec.items, spec.style === "scim");
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/**
+ * The items of a sequence of pages. A plain iterator rather than an async generator: a generator
+ * costs a suspension and two promise turns per `yield`, which across 100,000 items was ≈ 2% of a
+ * whole paginated listing in the bench; here an item already in memory costs one resolved promise.
+ * Behaves like a generator otherwise: overlapping `next()` calls are answered in order, `return()`
+ * (what `break` calls) stops fetching pages, and after an error the iterator is done.
+ */
+class Items<T> implements AsyncIterableIterator<T, undefined, undefined> {
+  readonly #pages: AsyncGenerator<Record<string, unknown>, void, undefined>;
+  readonly #key: string;
+  /** SCIM pages may overlap (offset paging over a changing list): skip ids already given out. */
+  readonly #seen: Set<unknown> | undefined;
+  #items: readonly unknown[] = [];
+  #index = 0;
+  #loading: Promise<void> | undefined;
+  #done = false;
+
+  constructor(pages: AsyncGenerator<Record<string, unknown>, void, undefined>, key: string, dedupe: boolean) {
+    this.#pages = pages;
+    this.#key = key;
+    this.#seen = dedupe ? new Set() : undefined;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<T, undefined>> {
+    if (this.#loading) return this.#loading.then(this.#retry, this.#retry);
+    while (this.#index < this.#items.length) {
+      const item = this.#items[this.#index++];
+      if (this.#seen) {
+        const id = (item as { id?: unknown } | null)?.id;
         if (id !== undefined) {
-          if (dedupe.has(id)) continue;
-          dedupe.add(id);
+          if (this.#seen.has(id)) continue;
+          this.#seen.add(id);
         }
       }
-      yield item;
+      return Promise.resolve({ value: item as T, done: false });
     }
+    if (this.#done) return Promise.resolve(DONE);
+    const loading = this.#pages.next().then(
+      (page) => {
+        this.#loading = undefined;
+        if (page.done) this.#done = true;
+        else {
+          const items = page.value[this.#key];
+          this.#items = Array.isArray(items) ? items : [];
+          this.#index = 0;
+        }
+      },
+      (error: unknown) => {
+        this.#loading = undefined;
+        this.#done = true;
+        throw error;
+      },
+    );
+    this.#loading = loading;
+    return loading.then(this.#retry);
+  }
+
+  readonly #retry = () => this.next();
+
+  async return(): Promise<IteratorResult<T, undefined>> {
+    this.#done = true;
+    this.#items = [];
+    await this.#pages.return(undefined);
+    return DONE;
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<T, undefined>> {
+    await this.return();
+    throw error;
   }
 }
 

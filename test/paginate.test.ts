@@ -237,3 +237,55 @@ describe("errors and cancellation", () => {
     expect(seen).toHaveLength(1);
   });
 });
+
+describe("the item iterator", () => {
+  const list = (pagesServed: string[]) =>
+    http.get(`${base}/api/2.2/jobs/list`, ({ request }) => {
+      const token = new URL(request.url).searchParams.get("page_token") ?? "";
+      pagesServed.push(token);
+      if (token === "")
+        return HttpResponse.json({ jobs: [{ job_id: 1 }, { job_id: 2 }], next_page_token: "p2" });
+      if (token === "p2") return HttpResponse.json({ jobs: [{ job_id: 3 }], next_page_token: "p3" });
+      return HttpResponse.json({ error_code: "INTERNAL_ERROR", message: "boom" }, { status: 500 });
+    });
+
+  it("answers overlapping next() calls in order, across a page boundary", async () => {
+    const served: string[] = [];
+    server.use(list(served));
+    const iterator = paginate(client, "/api/2.2/jobs/list");
+    const results = await Promise.all([iterator.next(), iterator.next(), iterator.next()]);
+    expect(results.map((result) => result.value?.job_id)).toEqual([1, 2, 3]);
+    expect(served).toEqual(["", "p2"]);
+  });
+
+  it("is done after an error: the error reaches the caller once, later calls end", async () => {
+    server.use(list([]));
+    const iterator = paginate(client, "/api/2.2/jobs/list");
+    const ids: unknown[] = [];
+    await expect(
+      (async () => {
+        for (;;) {
+          const result = await iterator.next();
+          if (result.done) return;
+          ids.push(result.value.job_id);
+        }
+      })(),
+    ).rejects.toMatchObject({ status: 500, errorCode: "INTERNAL_ERROR" });
+    expect(ids).toEqual([1, 2, 3]);
+    expect(await iterator.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it("return() ends it without fetching more pages; throw() ends it and rethrows", async () => {
+    const served: string[] = [];
+    server.use(list(served));
+    const iterator = paginate(client, "/api/2.2/jobs/list");
+    expect((await iterator.next()).value?.job_id).toBe(1);
+    expect(await iterator.return?.()).toEqual({ value: undefined, done: true });
+    expect(await iterator.next()).toEqual({ value: undefined, done: true });
+    expect(served).toEqual([""]);
+    const other = paginate(client, "/api/2.2/jobs/list");
+    await other.next();
+    await expect(other.throw?.(new Error("stop"))).rejects.toThrow("stop");
+    expect(await other.next()).toEqual({ value: undefined, done: true });
+  });
+});
