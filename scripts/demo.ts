@@ -14,11 +14,8 @@ import {
   collect,
   createDatabricksClient,
   ENV,
-  executeStatement,
   isDatabricksApimError,
   unwrap,
-  waitForCluster,
-  waitForRun,
 } from "../src/index.js";
 import {
   createDatabricksMock,
@@ -26,6 +23,7 @@ import {
   startMockGateway,
   systemClock,
 } from "../src/testing/index.js";
+import { executeStatement, waitForCluster, waitForRun } from "../src/waiters/index.js";
 
 /** Options of {@link runDemo}; the defaults are what `npm run demo` uses. */
 export interface DemoOptions {

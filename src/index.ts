@@ -1,6 +1,8 @@
 /**
  * databricks-apim: a typed client for the Azure Databricks workspace REST API through Azure API Management.
- * This module only re-exports the public surface.
+ * This module only re-exports the public surface. Waiters for long-running operations (clusters, runs,
+ * warehouses, SQL statements) are a separate entry, `databricks-apim/waiters`, so that apps which
+ * never wait do not load them.
  */
 export { createDatabricksClient, type DatabricksClient } from "./client.js";
 export {
@@ -27,29 +29,7 @@ export {
   pages,
   paginate,
 } from "./paginate.js";
-export { WAIT_DEFAULTS, type WaitOptions, type WaitProgress } from "./poll.js";
 export { encodeQuery } from "./query.js";
-export {
-  type ExecuteStatementOptions,
-  executeStatement,
-  type StatementResult,
-  type StatementRow,
-} from "./statements.js";
 export type { CallOptions } from "./transport.js";
 export { type CallResult, toError, unwrap } from "./unwrap.js";
 export { VERSION } from "./version.js";
-export {
-  isOperationFailedError,
-  isWaitTimeoutError,
-  OperationFailedError,
-  type WaitedResource,
-  WaitTimeoutError,
-} from "./waiter-errors.js";
-export {
-  type WaitForClusterOptions,
-  type WaitForRunOptions,
-  type WaitForWarehouseOptions,
-  waitForCluster,
-  waitForRun,
-  waitForWarehouse,
-} from "./waiters.js";

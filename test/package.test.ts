@@ -66,6 +66,8 @@ describe("the packed tarball", () => {
       "openapi/policy.xml",
       "dist/index.js",
       "dist/index.d.ts",
+      "dist/waiters/index.js",
+      "dist/waiters/index.d.ts",
       "dist/generated/schema.d.ts",
       "dist/generated/operations.js",
     ]) {
@@ -137,6 +139,9 @@ describe("a consumer project", () => {
       unknown
     >;
     expect(out).toEqual({
+      waited: "RUNNING",
+      waiterErrorsShareBase: true,
+      waitersResolved: `file://${join(app, "node_modules/databricks-apim/dist/waiters/index.js")}`,
       version: pkg.version,
       state: "RUNNING",
       ids: ["a", "b"],
@@ -153,6 +158,7 @@ describe("a consumer project", () => {
       "/dbw-01/api/2.1/clusters/list",
       "/dbw-01/api/2.1/clusters/list?page_token=p2",
       "/dbw-01/api/2.1/clusters/get?cluster_id=missing",
+      "/dbw-01/api/2.1/clusters/get?cluster_id=c-1",
     ]);
     expect(new Set(seen.map((request) => request.key))).toEqual(new Set([KEY]));
     expect(seen[0]?.agent).toBe(`databricks-apim/${pkg.version} node/${process.versions.node}`);

@@ -3,12 +3,8 @@
  * polls, result chunks and cancel, each answered from a per-route script.
  */
 import { describe, expect, it } from "vitest";
-import {
-  createDatabricksClient,
-  executeStatement,
-  OperationFailedError,
-  WaitTimeoutError,
-} from "../src/index.js";
+import { createDatabricksClient } from "../src/index.js";
+import { executeStatement, OperationFailedError, WaitTimeoutError } from "../src/waiters/index.js";
 
 const APIM = "https://apim.example.net";
 const KEY = "sk-stmt-0123456789abcdef";

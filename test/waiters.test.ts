@@ -3,18 +3,16 @@
  * sequences, failure states, deadlines and aborts are checked with intervals of a few ms.
  */
 import { describe, expect, it } from "vitest";
+import { createDatabricksClient, DatabricksTimeoutError, NotFound } from "../src/index.js";
 import {
-  createDatabricksClient,
-  DatabricksTimeoutError,
   isOperationFailedError,
   isWaitTimeoutError,
-  NotFound,
   OperationFailedError,
   WaitTimeoutError,
   waitForCluster,
   waitForRun,
   waitForWarehouse,
-} from "../src/index.js";
+} from "../src/waiters/index.js";
 
 const APIM = "https://apim.example.net";
 const KEY = "sk-wait-0123456789abcdef";

@@ -3,16 +3,9 @@
  * pagination and chunked SQL results, so nothing depends on in-process interception.
  */
 import { describe, expect, it } from "vitest";
-import {
-  collect,
-  executeStatement,
-  ResourceDoesNotExist,
-  unwrap,
-  waitForCluster,
-  waitForRun,
-  waitForWarehouse,
-} from "../../src/index.js";
+import { collect, ResourceDoesNotExist, unwrap } from "../../src/index.js";
 import { defaultSeed } from "../../src/testing/index.js";
+import { executeStatement, waitForCluster, waitForRun, waitForWarehouse } from "../../src/waiters/index.js";
 import { useEmulator } from "./setup.js";
 
 const NO_PAUSE = { initial: 0, max: 0 } as const;

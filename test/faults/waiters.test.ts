@@ -9,7 +9,7 @@ import {
   WaitTimeoutError,
   waitForCluster,
   waitForRun,
-} from "../../src/index.js";
+} from "../../src/waiters/index.js";
 import { hang, json } from "./fault-server.js";
 import {
   activeTimers,

@@ -5,19 +5,14 @@
  */
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import {
-  createDatabricksClient,
-  type DatabricksClient,
-  isOperationFailedError,
-  unwrap,
-  waitForRun,
-} from "../../src/index.js";
+import { createDatabricksClient, type DatabricksClient, unwrap } from "../../src/index.js";
 import {
   createDatabricksHttp,
   createDatabricksMock,
   databricksError,
   TEST_SUBSCRIPTION_KEY,
 } from "../../src/testing/index.js";
+import { isOperationFailedError, waitForRun } from "../../src/waiters/index.js";
 
 // --- the app's code --------------------------------------------------------------------------
 async function runNightlyReport(client: DatabricksClient, jobId: number): Promise<string> {

@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  collect,
-  InvalidState,
-  isOperationFailedError,
-  pages,
-  paginate,
-  ResourceDoesNotExist,
-  unwrap,
-  waitForCluster,
-} from "../../src/index.js";
+import { collect, InvalidState, pages, paginate, ResourceDoesNotExist, unwrap } from "../../src/index.js";
+import { isOperationFailedError, waitForCluster } from "../../src/waiters/index.js";
 import { NO_PAUSE, useDatabricksMock } from "./setup.js";
 
 const { mock, client } = useDatabricksMock();

@@ -5,8 +5,8 @@ import {
   InvalidState,
   ResourceDoesNotExist,
   unwrap,
-  waitForRun,
 } from "../../src/index.js";
+import { waitForRun } from "../../src/waiters/index.js";
 import { NO_PAUSE, useDatabricksMock } from "./setup.js";
 
 const { mock, client } = useDatabricksMock({

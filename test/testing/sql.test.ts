@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  executeStatement,
-  isOperationFailedError,
-  NotFound,
-  unwrap,
-  waitForWarehouse,
-} from "../../src/index.js";
+import { NotFound, unwrap } from "../../src/index.js";
 import { createDatabricksMock, defaultSeed } from "../../src/testing/index.js";
+import { executeStatement, isOperationFailedError, waitForWarehouse } from "../../src/waiters/index.js";
 import { NO_PAUSE, useDatabricksMock } from "./setup.js";
 
 const WAREHOUSE = defaultSeed.warehouses[0]?.id ?? "";

@@ -13,6 +13,7 @@ import {
   paginate,
   unwrap,
 } from "databricks-apim";
+import { isOperationFailedError, type WaitProgress, waitForRun } from "databricks-apim/waiters";
 
 const client: DatabricksClient = createDatabricksClient({
   apimUrl: "https://my-apim.azure-api.net",
@@ -57,4 +58,18 @@ export function wrongCalls(): void {
   void client.GET("/api/2.1/clusters/no-such-operation");
   // @ts-expect-error clusters/start takes a cluster_id string
   void client.POST("/api/2.1/clusters/start", { body: { cluster_id: 42 } });
+}
+
+export async function runResult(runId: number): Promise<string | undefined> {
+  const progress: WaitProgress[] = [];
+  try {
+    const run = await waitForRun(client, runId, {
+      requireSuccess: true,
+      onProgress: (_run, p) => progress.push(p),
+    });
+    return run.state?.result_state;
+  } catch (error) {
+    if (isOperationFailedError(error)) return error.state;
+    throw error;
+  }
 }

@@ -1,6 +1,14 @@
 // Run by test/package.test.ts inside a project that installed the packed tarball: ESM import, then
 // calls to a loopback server (SMOKE_URL). Prints one JSON line for the test to check.
-import { createDatabricksClient, isNotFound, paginate, unwrap, VERSION } from "databricks-apim";
+import {
+  createDatabricksClient,
+  isDatabricksApimError,
+  isNotFound,
+  paginate,
+  unwrap,
+  VERSION,
+} from "databricks-apim";
+import { WaitTimeoutError, waitForCluster } from "databricks-apim/waiters";
 
 const client = createDatabricksClient({
   apimUrl: process.env.SMOKE_URL,
@@ -23,8 +31,24 @@ try {
     errorCode: error.errorCode,
   };
 }
+// The waiters entry: a cluster already RUNNING resolves at once; its errors extend the main entry's base.
+const waited = (await waitForCluster(client, "c-1")).state;
+const waiterErrorsShareBase = isDatabricksApimError(
+  new WaitTimeoutError("timed out", {
+    resource: "cluster",
+    resourceId: "c-1",
+    state: undefined,
+    stateMessage: undefined,
+    timeout: 1,
+    method: "GET",
+    path: "/x",
+  }),
+);
 console.log(
   JSON.stringify({
+    waited,
+    waiterErrorsShareBase,
+    waitersResolved: import.meta.resolve("databricks-apim/waiters"),
     version: VERSION,
     state: cluster.state,
     ids,

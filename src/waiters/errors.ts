@@ -8,7 +8,7 @@ import {
   DatabricksTimeoutError,
   type ErrorInit,
   isDatabricksApimError,
-} from "./errors.js";
+} from "../errors.js";
 
 /** The kinds of resource the waiters poll. */
 export type WaitedResource = "cluster" | "run" | "warehouse" | "statement";

@@ -7,11 +7,11 @@
  * Unlike the official SDKs, `waitForRun` can treat a run that terminated without SUCCESS as a failure
  * (`requireSuccess`): they return such runs as if all went well, and the caller has to remember to look.
  */
-import type { DatabricksClient } from "./client.js";
-import { innerPagination, longRunning } from "./generated/operations.js";
-import type { ClusterDetails, GetWarehouseResponse, Run } from "./generated/schema.js";
+import type { DatabricksClient } from "../client.js";
+import { innerPagination, longRunning } from "../generated/operations.js";
+import type { ClusterDetails, GetWarehouseResponse, Run } from "../generated/schema.js";
+import { unwrap } from "../unwrap.js";
 import { failed, type PollSpec, poll, type WaitOptions } from "./poll.js";
-import { unwrap } from "./unwrap.js";
 
 /** Options of `waitForCluster`. */
 export interface WaitForClusterOptions extends WaitOptions<ClusterDetails> {

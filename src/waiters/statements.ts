@@ -10,18 +10,18 @@
  *   itself cannot: there is no statement id yet);
  * - rows come from every result chunk (`next_chunk_index`), fetched as the caller iterates.
  */
-import type { DatabricksClient } from "./client.js";
-import { DatabricksApimError } from "./errors.js";
-import { longRunning } from "./generated/operations.js";
+import type { DatabricksClient } from "../client.js";
+import { DatabricksApimError } from "../errors.js";
+import { longRunning } from "../generated/operations.js";
 import type {
   ExecuteStatementRequest,
   ResultData,
   ResultManifest,
   StatementResponse,
-} from "./generated/schema.js";
+} from "../generated/schema.js";
+import { unwrap } from "../unwrap.js";
+import { isWaitTimeoutError } from "./errors.js";
 import { type PollSpec, poll, type WaitOptions } from "./poll.js";
-import { unwrap } from "./unwrap.js";
-import { isWaitTimeoutError } from "./waiter-errors.js";
 
 /** Options of `executeStatement`: the waiter options (`timeout` default 20 min, `signal`, `onProgress`). */
 export type ExecuteStatementOptions = WaitOptions<StatementResponse>;

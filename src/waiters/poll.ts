@@ -5,10 +5,10 @@
  * deadline ends a poll in flight as well as a pause, and so does the caller's signal. Transient HTTP
  * failures of a poll are already retried by the transport; whatever still fails ends the wait.
  */
-import { redactAll } from "./redact.js";
-import { type Backoff, backoffDelay, POLL_BACKOFF } from "./retry-timing.js";
-import { sleep } from "./sleep.js";
-import { OperationFailedError, type WaitedResource, WaitTimeoutError } from "./waiter-errors.js";
+import { redactAll } from "../redact.js";
+import { type Backoff, backoffDelay, POLL_BACKOFF } from "../retry-timing.js";
+import { sleep } from "../sleep.js";
+import { OperationFailedError, type WaitedResource, WaitTimeoutError } from "./errors.js";
 
 /** What `onProgress` learns besides the polled value. */
 export interface WaitProgress {
