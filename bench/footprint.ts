@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { type Summary, summarize } from "./measure.js";
-import { DIST_ENTRY, ROOT } from "./sdk.js";
+import { DIST_ENTRY, DIST_WAITERS, ROOT } from "./sdk.js";
 
 /** A packed-and-installed consumer project; `installed` is false when the offline install failed. */
 export interface Consumer {
@@ -134,11 +134,11 @@ export interface BundleSize {
 /** What a typical app imports; a bundler keeps only this (and what it uses). */
 const TYPICAL_APP = `export { createDatabricksClient, unwrap, paginate } from ${JSON.stringify(DIST_ENTRY)};`;
 
-async function bundle(external: string[], entry: "package" | "typical-app"): Promise<BundleSize> {
+async function bundle(external: string[], entry: "package" | "waiters" | "typical-app"): Promise<BundleSize> {
   const result = await build({
-    ...(entry === "package"
-      ? { entryPoints: [DIST_ENTRY] }
-      : { stdin: { contents: TYPICAL_APP, resolveDir: ROOT, loader: "js" as const } }),
+    ...(entry === "typical-app"
+      ? { stdin: { contents: TYPICAL_APP, resolveDir: ROOT, loader: "js" as const } }
+      : { entryPoints: [entry === "package" ? DIST_ENTRY : DIST_WAITERS] }),
     bundle: true,
     minify: true,
     format: "esm",
@@ -172,11 +172,13 @@ export async function bundleSize(): Promise<{
   ours: BundleSize;
   withOpenapiFetch: BundleSize;
   typicalApp: BundleSize;
+  waiters: BundleSize;
 }> {
   return {
     ours: await bundle(["openapi-fetch"], "package"),
     withOpenapiFetch: await bundle([], "package"),
     typicalApp: await bundle([], "typical-app"),
+    waiters: await bundle([], "waiters"),
   };
 }
 

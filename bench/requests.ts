@@ -4,8 +4,13 @@
  * server), the same work on the answer (read and parse the JSON). Whatever the ratio shows above 1
  * is what the client adds: openapi-fetch, query encoding, auth and the transport's retry/timeout layer.
  */
+import createClient from "openapi-fetch";
+import type { paths } from "../src/generated/schema.js";
 import { type Comparison, compare, timeCalls } from "./measure.js";
 import type { Sdk } from "./sdk.js";
+
+/** Wall time and this process's CPU time, each compared A/B. */
+export type TimeAndCpu = Record<"wall" | "cpu", Comparison>;
 
 /** What every scenario needs to reach the bench server. */
 export interface Target {
@@ -41,6 +46,58 @@ function fail(what: string, status: number): never {
   throw new Error(`Bench request failed: ${what} answered ${status}. Is the bench server routing it?`);
 }
 
+type Call = (i: number) => Promise<void>;
+
+/** The request through plain fetch, as an app would write it. With `timeout`, it also pays what any
+ * abortable per-attempt timeout costs: an AbortController whose signal fetch follows, and a timer
+ * cleared only once the body has been read. */
+function viaRawFetch(target: Target, method: "GET" | "POST", timeout?: number): Call {
+  const base = `${target.origin}/dbw-01`;
+  const headers = rawHeaders(target);
+  const postHeaders = { ...headers, "Content-Type": "application/json" };
+  // Without a timeout the init has no `signal` key at all: exactly what an app passes.
+  const send = (i: number, signal: AbortSignal | undefined) =>
+    method === "GET"
+      ? fetch(`${base}/api/2.1/clusters/get?cluster_id=0128-${i}`, signal ? { headers, signal } : { headers })
+      : fetch(`${base}/api/2.1/clusters/create`, {
+          method: "POST",
+          headers: postHeaders,
+          body: JSON.stringify(CREATE_BODY),
+          ...(signal ? { signal } : {}),
+        });
+  const read = async (response: Response) => {
+    if (!response.ok)
+      fail(`fetch ${method} clusters/${method === "GET" ? "get" : "create"}`, response.status);
+    await response.json();
+  };
+  if (timeout === undefined) return async (i) => read(await send(i, undefined));
+  return async (i) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeout);
+    try {
+      await read(await send(i, controller.signal));
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+/** The request through openapi-fetch alone (its defaults: a WHATWG Request per call, global fetch). */
+function viaOpenapiFetch(target: Target, method: "GET" | "POST"): Call {
+  const client = createClient<paths>({ baseUrl: `${target.origin}/dbw-01`, headers: rawHeaders(target) });
+  return method === "GET"
+    ? async (i) => {
+        const { data, response } = await client.GET("/api/2.1/clusters/get", {
+          params: { query: { cluster_id: `0128-${i}` } },
+        });
+        if (data === undefined) fail("openapi-fetch GET clusters/get", response.status);
+      }
+    : async () => {
+        const { data, response } = await client.POST("/api/2.1/clusters/create", { body: CREATE_BODY });
+        if (data === undefined) fail("openapi-fetch POST clusters/create", response.status);
+      };
+}
+
 /** `count` GETs of `clusters/get` (or POSTs of `clusters/create`) at `concurrency`: client vs raw fetch. */
 export async function requestOverhead(
   target: Target,
@@ -48,15 +105,11 @@ export async function requestOverhead(
   count: number,
   concurrency: number,
   rounds: number,
-): Promise<Record<"wall" | "cpu", Comparison>> {
+): Promise<TimeAndCpu> {
   const client = target.sdk.createDatabricksClient({ apimUrl: target.origin, subscriptionKey: target.key });
-  const base = `${target.origin}/dbw-01`;
-  const headers = rawHeaders(target);
-  const postHeaders = { ...headers, "Content-Type": "application/json" };
-
-  const viaClient =
+  const viaClient: Call =
     method === "GET"
-      ? async (i: number) => {
+      ? async (i) => {
           const { data, response } = await client.GET("/api/2.1/clusters/get", {
             params: { query: { cluster_id: `0128-${i}` } },
           });
@@ -66,27 +119,32 @@ export async function requestOverhead(
           const { data, response } = await client.POST("/api/2.1/clusters/create", { body: CREATE_BODY });
           if (data === undefined) fail("client POST clusters/create", response.status);
         };
-  const viaFetch =
-    method === "GET"
-      ? async (i: number) => {
-          const response = await fetch(`${base}/api/2.1/clusters/get?cluster_id=0128-${i}`, { headers });
-          if (!response.ok) fail("fetch GET clusters/get", response.status);
-          await response.json();
-        }
-      : async () => {
-          const response = await fetch(`${base}/api/2.1/clusters/create`, {
-            method: "POST",
-            headers: postHeaders,
-            body: JSON.stringify(CREATE_BODY),
-          });
-          if (!response.ok) fail("fetch POST clusters/create", response.status);
-          await response.json();
-        };
+  const viaFetch = viaRawFetch(target, method);
   return compare(
     rounds,
     () => timeCalls(count, concurrency, viaClient),
     () => timeCalls(count, concurrency, viaFetch),
   );
+}
+
+/** Reference points for the same requests, each against raw fetch: what any abortable per-attempt
+ * timeout costs by itself, and what openapi-fetch costs by itself. Together they bound from below
+ * what a client on openapi-fetch with such a timeout can reach. */
+export async function requestReferences(
+  target: Target,
+  method: "GET" | "POST",
+  count: number,
+  concurrency: number,
+  rounds: number,
+): Promise<{ timeout: TimeAndCpu; openapiFetch: TimeAndCpu }> {
+  const viaFetch = viaRawFetch(target, method);
+  const withTimeout = viaRawFetch(target, method, 60_000);
+  const viaOpenapi = viaOpenapiFetch(target, method);
+  const raw = () => timeCalls(count, concurrency, viaFetch);
+  return {
+    timeout: await compare(rounds, () => timeCalls(count, concurrency, withTimeout), raw),
+    openapiFetch: await compare(rounds, () => timeCalls(count, concurrency, viaOpenapi), raw),
+  };
 }
 
 /** Unique ids, so each call meets exactly one 429 before its success. */
@@ -101,7 +159,7 @@ export async function retryOverhead(
   target: Target,
   count: number,
   rounds: number,
-): Promise<Record<"wall" | "cpu", Comparison> | undefined> {
+): Promise<TimeAndCpu | undefined> {
   const client = target.sdk.createDatabricksClient({ apimUrl: target.origin, subscriptionKey: target.key });
   const probe = await client.GET("/api/2.1/clusters/get", {
     params: { query: { cluster_id: `retry-probe-${retryId++}` } },

@@ -12,6 +12,8 @@ export type Sdk = typeof import("../src/index.js");
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** The built runtime entry. */
 export const DIST_ENTRY = `${ROOT}dist/index.js`;
+/** The built `databricks-apim/waiters` entry. */
+export const DIST_WAITERS = `${ROOT}dist/waiters/index.js`;
 
 /** Imports the built package; fails with a hint when it has not been built. */
 export async function loadSdk(): Promise<Sdk> {
