@@ -160,7 +160,7 @@ export function renderMarkdown(r: Results, date: Date): string {
       "client",
       "raw fetch + abortable timeout",
       "openapi-fetch alone",
-      "client µs above the timeout reference",
+      "client above the timeout reference (µs)",
     ]),
     row(["---", "---:", "---:", "---:", "---:"]),
     ...r.overhead.map(({ name, comparison, references }) =>

@@ -12,6 +12,7 @@
 import { bufferedResponse } from "./buffered-response.js";
 import { DatabricksApimError } from "./errors.js";
 import type { Outgoing } from "./outgoing.js";
+import { isGatewayBody } from "./response-errors.js";
 import type { Send } from "./transport.js";
 
 /** Bodies read inside the attempt (and so covered by its timeout); others stream through untouched. */
@@ -168,12 +169,7 @@ async function readAll(
 /** APIM answers `500 {statusCode, message, activityId}` when it got no answer from the backend in time. */
 function isApimBackendFailure(text: string): boolean {
   try {
-    const body: unknown = JSON.parse(text);
-    if (typeof body !== "object" || body === null) return false;
-    const record = body as Record<string, unknown>;
-    return (
-      typeof record.statusCode === "number" && typeof record.message === "string" && !("error_code" in record)
-    );
+    return isGatewayBody(JSON.parse(text));
   } catch {
     return false;
   }

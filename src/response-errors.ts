@@ -114,12 +114,7 @@ export function errorFromResponse(
   };
   const where = `(${status} ${context.method} ${context.path})`;
 
-  if (
-    record &&
-    typeof record.statusCode === "number" &&
-    typeof record.message === "string" &&
-    !("error_code" in record)
-  ) {
+  if (record && isGatewayBody(record)) {
     const reason = gatewayReason(status, record.message);
     const hint = GATEWAY_HINTS[reason];
     const activityId = typeof record.activityId === "string" ? record.activityId : undefined;
@@ -146,6 +141,14 @@ export function errorFromResponse(
   const ErrorClass = (errorCode && BY_ERROR_CODE[errorCode]) || BY_STATUS[status] || DatabricksApiError;
   const text = clean(`${errorCode ? `${errorCode}: ` : ""}${message} ${where}`);
   return new ErrorClass(text, { ...init, errorCode, details });
+}
+
+/** APIM's own error body, `{ statusCode, message, activityId? }`, as opposed to the workspace's `{ error_code, message }`. */
+export function isGatewayBody(
+  body: unknown,
+): body is { statusCode: number; message: string; activityId?: unknown } {
+  if (!isRecord(body)) return false;
+  return typeof body.statusCode === "number" && typeof body.message === "string" && !("error_code" in body);
 }
 
 function gatewayReason(status: number, message: string): GatewayReason {
