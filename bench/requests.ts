@@ -98,6 +98,51 @@ function viaOpenapiFetch(target: Target, method: "GET" | "POST"): Call {
       };
 }
 
+/** A Request class that only records its arguments, like the client's PlannedRequest. */
+class RecordedRequest {
+  readonly method: string;
+  constructor(
+    readonly url: string,
+    readonly init: RequestInit,
+  ) {
+    this.method = init.method ?? "GET";
+  }
+}
+
+/**
+ * The floor of the client's design, built from the same parts with nothing of ours: openapi-fetch
+ * with a recording Request class, sending `fetch(url, init)` under an abortable per-attempt timeout
+ * (covering the headers only, so this floor is if anything a little low).
+ */
+function viaDesignFloor(target: Target, method: "GET" | "POST"): Call {
+  const client = createClient<paths>({
+    baseUrl: `${target.origin}/dbw-01`,
+    headers: rawHeaders(target),
+    Request: RecordedRequest as unknown as typeof Request,
+    fetch: async (request) => {
+      const { url, init } = request as unknown as RecordedRequest;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 60_000);
+      try {
+        return await fetch(url, { ...init, signal: controller.signal });
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  });
+  return method === "GET"
+    ? async (i) => {
+        const { data, response } = await client.GET("/api/2.1/clusters/get", {
+          params: { query: { cluster_id: `0128-${i}` } },
+        });
+        if (data === undefined) fail("design floor GET clusters/get", response.status);
+      }
+    : async () => {
+        const { data, response } = await client.POST("/api/2.1/clusters/create", { body: CREATE_BODY });
+        if (data === undefined) fail("design floor POST clusters/create", response.status);
+      };
+}
+
 /** `count` GETs of `clusters/get` (or POSTs of `clusters/create`) at `concurrency`: client vs raw fetch. */
 export async function requestOverhead(
   target: Target,
@@ -128,22 +173,24 @@ export async function requestOverhead(
 }
 
 /** Reference points for the same requests, each against raw fetch: what any abortable per-attempt
- * timeout costs by itself, and what openapi-fetch costs by itself. Together they bound from below
- * what a client on openapi-fetch with such a timeout can reach. */
+ * timeout costs by itself, what openapi-fetch costs by itself, and the two together as the client
+ * uses them (the design's floor: what a client on openapi-fetch with such a timeout can reach). */
 export async function requestReferences(
   target: Target,
   method: "GET" | "POST",
   count: number,
   concurrency: number,
   rounds: number,
-): Promise<{ timeout: TimeAndCpu; openapiFetch: TimeAndCpu }> {
+): Promise<{ timeout: TimeAndCpu; openapiFetch: TimeAndCpu; floor: TimeAndCpu }> {
   const viaFetch = viaRawFetch(target, method);
   const withTimeout = viaRawFetch(target, method, 60_000);
   const viaOpenapi = viaOpenapiFetch(target, method);
+  const viaFloor = viaDesignFloor(target, method);
   const raw = () => timeCalls(count, concurrency, viaFetch);
   return {
     timeout: await compare(rounds, () => timeCalls(count, concurrency, withTimeout), raw),
     openapiFetch: await compare(rounds, () => timeCalls(count, concurrency, viaOpenapi), raw),
+    floor: await compare(rounds, () => timeCalls(count, concurrency, viaFloor), raw),
   };
 }
 
