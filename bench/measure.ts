@@ -69,6 +69,45 @@ export async function compare<K extends string>(
   return out;
 }
 
+/**
+ * Several sides against one baseline, all interleaved in the same rounds: each round runs every side
+ * once, in an order that rotates from round to round (and so does the baseline's place), and each
+ * side's ratio is taken against the baseline of the same round. Comparing sides that were measured
+ * in separate A/B runs would add the drift between those runs to their differences.
+ */
+export async function compareAgainst<K extends string, S extends string>(
+  rounds: number,
+  baseline: () => Promise<Figures<K>>,
+  sides: Record<S, () => Promise<Figures<K>>>,
+): Promise<Record<S, Record<K, Comparison>>> {
+  const names = Object.keys(sides) as S[];
+  const runs: Array<() => Promise<Figures<K>>> = [baseline, ...names.map((name) => sides[name])];
+  for (const run of runs) await run();
+  const figures: Figures<K>[][] = runs.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let step = 0; step < runs.length; step++) {
+      const index = (round + step) % runs.length;
+      collectGarbage();
+      figures[index]!.push(await runs[index]!());
+    }
+  }
+  const base = figures[0]!;
+  const out = {} as Record<S, Record<K, Comparison>>;
+  names.forEach((name, i) => {
+    const own = figures[i + 1]!;
+    const comparison = {} as Record<K, Comparison>;
+    for (const key of Object.keys(base[0] ?? {}) as K[]) {
+      comparison[key] = {
+        a: summarize(own.map((f) => f[key])),
+        b: summarize(base.map((f) => f[key])),
+        ratio: summarize(own.map((f, round) => f[key] / base[round]![key])),
+      };
+    }
+    out[name] = comparison;
+  });
+  return out;
+}
+
 /** Wall time and this process's CPU time (user + system), in µs, of `work`, divided by `per`. */
 export async function timed(per: number, work: () => Promise<unknown>): Promise<Figures<"wall" | "cpu">> {
   const cpu = process.cpuUsage();

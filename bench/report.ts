@@ -116,7 +116,7 @@ export function renderMarkdown(r: Results, date: Date): string {
     "",
     `- ${date.toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform} ${process.arch}, ${cpu[0]?.model.trim() ?? "unknown CPU"} × ${cpu.length}`,
     "- Server: `node:http` keep-alive on 127.0.0.1 in a child process. Client and raw side both use Node's global `fetch` with its default keep-alive dispatcher, send the same headers and parse the same JSON.",
-    `- Every figure is min / median / max over ${r.rounds} rounds after one warm-up; A and B alternate (AB, BA, …) to cancel drift. Goals are judged on the median.`,
+    `- Every figure is min / median / max over ${r.rounds} rounds after one warm-up, with the order of the sides changing every round to cancel drift (A/B pairs alternate AB, BA, …; the request scenarios rotate the client, raw fetch and three reference points). Goals are judged on the median.`,
     "",
     "## Goals",
     "",
@@ -153,7 +153,7 @@ export function renderMarkdown(r: Results, date: Date): string {
     "",
     "### Reference points: what any client on openapi-fetch with a per-attempt timeout starts from",
     "",
-    "The same requests, each side against raw fetch in its own A/B run (wall-time ratios, medians): raw fetch that also pays for an abortable per-attempt timeout (an `AbortController` whose signal fetch follows, a timer cleared once the body is read: what the client does on every attempt); openapi-fetch used on its own with its defaults; and the *design floor*, openapi-fetch with a Request class that only records its arguments and a fetch that sends `fetch(url, init)` under an abortable timeout, which is the client's design with none of our code (no retries, no error context, no body read under the timer).",
+    "The same requests, measured in the same rounds as the client, each against raw fetch (wall-time ratios, medians): raw fetch that also pays for an abortable per-attempt timeout (an `AbortController` whose signal fetch follows, a timer cleared once the body is read: what the client does on every attempt); openapi-fetch used on its own with its defaults; and the *design floor*, openapi-fetch with a Request class that only records its arguments and a fetch that sends `fetch(url, init)` under an abortable timeout, which is the client's design with none of our code (no retries, no error context, no body read under the timer).",
     "",
     row([
       "Scenario",
@@ -171,7 +171,6 @@ export function renderMarkdown(r: Results, date: Date): string {
         fixed(3)(references.timeout.wall.ratio.median),
         fixed(3)(references.openapiFetch.wall.ratio.median),
         fixed(3)(references.floor.wall.ratio.median),
-        // Ratio points times this scenario's raw fetch time: separate A/B runs drift in absolute terms.
         us((comparison.wall.ratio.median - references.floor.wall.ratio.median) * comparison.wall.b.median),
       ]),
     ),

@@ -6,7 +6,7 @@
  */
 import createClient from "openapi-fetch";
 import type { paths } from "../src/generated/schema.js";
-import { type Comparison, compare, timeCalls } from "./measure.js";
+import { type Comparison, compare, compareAgainst, timeCalls } from "./measure.js";
 import type { Sdk } from "./sdk.js";
 
 /** Wall time and this process's CPU time, each compared A/B. */
@@ -143,14 +143,29 @@ function viaDesignFloor(target: Target, method: "GET" | "POST"): Call {
       };
 }
 
-/** `count` GETs of `clusters/get` (or POSTs of `clusters/create`) at `concurrency`: client vs raw fetch. */
+/** What one request scenario measured, each side against raw fetch in the same rounds. */
+export interface RequestFigures {
+  /** The client. */
+  client: TimeAndCpu;
+  /** Raw fetch plus an abortable per-attempt timeout covering the body. */
+  timeout: TimeAndCpu;
+  /** openapi-fetch on its own, with its defaults. */
+  openapiFetch: TimeAndCpu;
+  /** The client's design with none of our code: openapi-fetch, a recording Request, an abortable timeout. */
+  floor: TimeAndCpu;
+}
+
+/**
+ * `count` GETs of `clusters/get` (or POSTs of `clusters/create`) at `concurrency`: the client and
+ * three reference points, all against raw fetch, interleaved in the same rounds.
+ */
 export async function requestOverhead(
   target: Target,
   method: "GET" | "POST",
   count: number,
   concurrency: number,
   rounds: number,
-): Promise<TimeAndCpu> {
+): Promise<RequestFigures> {
   const client = target.sdk.createDatabricksClient({ apimUrl: target.origin, subscriptionKey: target.key });
   const viaClient: Call =
     method === "GET"
@@ -164,34 +179,13 @@ export async function requestOverhead(
           const { data, response } = await client.POST("/api/2.1/clusters/create", { body: CREATE_BODY });
           if (data === undefined) fail("client POST clusters/create", response.status);
         };
-  const viaFetch = viaRawFetch(target, method);
-  return compare(
-    rounds,
-    () => timeCalls(count, concurrency, viaClient),
-    () => timeCalls(count, concurrency, viaFetch),
-  );
-}
-
-/** Reference points for the same requests, each against raw fetch: what any abortable per-attempt
- * timeout costs by itself, what openapi-fetch costs by itself, and the two together as the client
- * uses them (the design's floor: what a client on openapi-fetch with such a timeout can reach). */
-export async function requestReferences(
-  target: Target,
-  method: "GET" | "POST",
-  count: number,
-  concurrency: number,
-  rounds: number,
-): Promise<{ timeout: TimeAndCpu; openapiFetch: TimeAndCpu; floor: TimeAndCpu }> {
-  const viaFetch = viaRawFetch(target, method);
-  const withTimeout = viaRawFetch(target, method, 60_000);
-  const viaOpenapi = viaOpenapiFetch(target, method);
-  const viaFloor = viaDesignFloor(target, method);
-  const raw = () => timeCalls(count, concurrency, viaFetch);
-  return {
-    timeout: await compare(rounds, () => timeCalls(count, concurrency, withTimeout), raw),
-    openapiFetch: await compare(rounds, () => timeCalls(count, concurrency, viaOpenapi), raw),
-    floor: await compare(rounds, () => timeCalls(count, concurrency, viaFloor), raw),
-  };
+  const side = (call: Call) => () => timeCalls(count, concurrency, call);
+  return compareAgainst(rounds, side(viaRawFetch(target, method)), {
+    client: side(viaClient),
+    timeout: side(viaRawFetch(target, method, 60_000)),
+    openapiFetch: side(viaOpenapiFetch(target, method)),
+    floor: side(viaDesignFloor(target, method)),
+  });
 }
 
 /** Unique ids, so each call meets exactly one 429 before its success. */

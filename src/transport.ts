@@ -103,7 +103,10 @@ export function createTransport(send: Send, options: TransportOptions): Transpor
     // Parsing the URL is left to the calls that need the path: errors, retries, POSTs.
     let described: { method: string; path: string } | undefined;
     const where = () => (described ??= options.describe(call.url, call.method));
-    const idempotent = call.method === "GET" || isIdempotent(call.method, where().path, call.body);
+    // Only failures and gateway errors ask whether the call may be repeated: a call that succeeds
+    // never pays for matching its path against the spec's retry-safe POSTs.
+    let safe: boolean | undefined;
+    const idempotent = () => (safe ??= isIdempotent(call.method, where().path, call.body));
     let previous: string | undefined;
 
     for (let attempt = 1; ; attempt += 1) {
@@ -133,7 +136,7 @@ export function createTransport(send: Send, options: TransportOptions): Transpor
         throw toError(outcome.failure, {
           where: where(),
           attempt,
-          idempotent,
+          idempotent: idempotent(),
           timeout,
           totalTimeout,
           previous,
@@ -155,14 +158,12 @@ export function createTransport(send: Send, options: TransportOptions): Transpor
 }
 
 /** Why this outcome deserves another attempt, or `undefined` when it does not. */
-function retryReason(outcome: Outcome, idempotent: boolean): string | undefined {
-  if (outcome.failure) return idempotent && !outcome.failure.deadline ? outcome.failure.kind : undefined;
+function retryReason(outcome: Outcome, idempotent: () => boolean): string | undefined {
+  if (outcome.failure) return !outcome.failure.deadline && idempotent() ? outcome.failure.kind : undefined;
   const { status } = outcome.response;
   if (RETRY_ALWAYS.has(status)) return String(status);
-  if (!idempotent) return undefined;
-  if (RETRY_IF_IDEMPOTENT.has(status)) return String(status);
-  if (status === 500 && outcome.apimBackendFailure) return "500";
-  return undefined;
+  const retryIfSafe = RETRY_IF_IDEMPOTENT.has(status) || (status === 500 && outcome.apimBackendFailure);
+  return retryIfSafe && idempotent() ? String(status) : undefined;
 }
 
 interface ErrorContext {
