@@ -5,7 +5,14 @@
  * as peak `used_heap_size` sampled every 100 items without forcing GC.
  */
 import { getHeapStatistics } from "node:v8";
-import { type Comparison, collectGarbage, compare, type Summary, summarize, timed } from "./measure.js";
+import {
+  type Comparison,
+  collectGarbage,
+  compareAgainst,
+  type Summary,
+  summarize,
+  timed,
+} from "./measure.js";
 import type { Target } from "./requests.js";
 
 /** Items per page, as the benchmark requests them (Databricks' own default is 20, its maximum 100). */
@@ -33,8 +40,11 @@ function viaPaginate(target: Target, total: number): Walk {
   };
 }
 
-/** The loop an app would write by hand with `fetch`. */
-function viaLoop(target: Target, total: number): Walk {
+/**
+ * The loop an app would write by hand with `fetch`. With `timeout`, each page is fetched under an
+ * abortable timeout that also covers reading its body, as the client does on every attempt.
+ */
+function viaLoop(target: Target, total: number, timeout?: number): Walk {
   const headers = {
     Accept: "application/json",
     "User-Agent": `databricks-apim/${target.sdk.VERSION} node/${process.versions.node}`,
@@ -46,12 +56,16 @@ function viaLoop(target: Target, total: number): Walk {
     let token: string | undefined;
     do {
       const url = token ? `${base}&page_token=${encodeURIComponent(token)}` : base;
-      const response = await fetch(url, { headers });
-      if (!response.ok) throw new Error(`Bench list page answered ${response.status}.`);
-      const page = (await response.json()) as {
-        clusters?: { cluster_id?: string }[];
-        next_page_token?: string;
-      };
+      const controller = timeout === undefined ? undefined : new AbortController();
+      const timer = controller && setTimeout(() => controller.abort(), timeout);
+      let page: { clusters?: { cluster_id?: string }[]; next_page_token?: string };
+      try {
+        const response = await fetch(url, controller ? { headers, signal: controller.signal } : { headers });
+        if (!response.ok) throw new Error(`Bench list page answered ${response.status}.`);
+        page = (await response.json()) as typeof page;
+      } finally {
+        clearTimeout(timer);
+      }
       for (const cluster of page.clusters ?? []) {
         if (cluster.cluster_id === undefined) throw new Error("Bench list item without cluster_id.");
         onItem(++count);
@@ -62,18 +76,24 @@ function viaLoop(target: Target, total: number): Walk {
   };
 }
 
-/** Time (ms, wall and CPU) for a `total`-item list: `paginate` vs the hand-written loop. */
+/**
+ * Time (ms, wall and CPU) for a `total`-item list, against the hand-written loop in the same rounds:
+ * `paginate`, and the hand loop with an abortable per-page timeout (the reference point).
+ */
 export async function paginationTime(
   target: Target,
   total: number,
   rounds: number,
-): Promise<Record<"wall" | "cpu", Comparison>> {
+): Promise<Record<"paginate" | "timeout", Record<"wall" | "cpu", Comparison>>> {
   const whole = (walk: Walk) => () =>
     timed(1000, async () => {
       const count = await walk(() => {});
       if (count !== total) throw new Error(`Bench pagination saw ${count} of ${total} items.`);
     });
-  return compare(rounds, whole(viaPaginate(target, total)), whole(viaLoop(target, total)));
+  return compareAgainst(rounds, whole(viaLoop(target, total)), {
+    paginate: whole(viaPaginate(target, total)),
+    timeout: whole(viaLoop(target, total, 60_000)),
+  });
 }
 
 /** Heap above the starting point, in MiB. */

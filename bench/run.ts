@@ -84,7 +84,11 @@ async function main(): Promise<void> {
       overhead.push({ name, comparison: client, references });
     }
     log(`- paginate ${config.listTotal} items…`);
-    const pagination = await paginationTime(target, config.listTotal, rounds);
+    const { paginate: pagination, timeout: paginationTimeout } = await paginationTime(
+      target,
+      config.listTotal,
+      rounds,
+    );
     const heap: Results["heap"] = [];
     for (const total of config.heapTotals) {
       log(`- heap while iterating ${total} items…`);
@@ -108,6 +112,7 @@ async function main(): Promise<void> {
         listTotal: config.listTotal,
         overhead,
         pagination,
+        paginationTimeout,
         heap,
         retry,
         consumer,
