@@ -4,7 +4,7 @@
  * server), the same work on the answer (read and parse the JSON). Whatever the ratio shows above 1
  * is what the client adds: openapi-fetch, query encoding, auth and the transport's retry/timeout layer.
  */
-import createClient from "openapi-fetch";
+import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "../src/generated/schema.js";
 import { type Comparison, compare, compareAgainst, timeCalls } from "./measure.js";
 import type { Sdk } from "./sdk.js";
@@ -82,20 +82,32 @@ function viaRawFetch(target: Target, method: "GET" | "POST", timeout?: number): 
   };
 }
 
-/** The request through openapi-fetch alone (its defaults: a WHATWG Request per call, global fetch). */
-function viaOpenapiFetch(target: Target, method: "GET" | "POST"): Call {
-  const client = createClient<paths>({ baseUrl: `${target.origin}/dbw-01`, headers: rawHeaders(target) });
+/** The benchmarked request through any openapi-fetch client (ours, or a reference built on openapi-fetch). */
+function viaTypedClient(
+  client: Client<paths, "application/json">,
+  who: string,
+  method: "GET" | "POST",
+): Call {
   return method === "GET"
     ? async (i) => {
         const { data, response } = await client.GET("/api/2.1/clusters/get", {
           params: { query: { cluster_id: `0128-${i}` } },
         });
-        if (data === undefined) fail("openapi-fetch GET clusters/get", response.status);
+        if (data === undefined) fail(`${who} GET clusters/get`, response.status);
       }
     : async () => {
         const { data, response } = await client.POST("/api/2.1/clusters/create", { body: CREATE_BODY });
-        if (data === undefined) fail("openapi-fetch POST clusters/create", response.status);
+        if (data === undefined) fail(`${who} POST clusters/create`, response.status);
       };
+}
+
+/** The request through openapi-fetch alone (its defaults: a WHATWG Request per call, global fetch). */
+function viaOpenapiFetch(target: Target, method: "GET" | "POST"): Call {
+  const client = createClient<paths, "application/json">({
+    baseUrl: `${target.origin}/dbw-01`,
+    headers: rawHeaders(target),
+  });
+  return viaTypedClient(client, "openapi-fetch", method);
 }
 
 /** A Request class that only records its arguments, like the client's PlannedRequest. */
@@ -115,7 +127,7 @@ class RecordedRequest {
  * (covering the headers only, so this floor is if anything a little low).
  */
 function viaDesignFloor(target: Target, method: "GET" | "POST"): Call {
-  const client = createClient<paths>({
+  const client = createClient<paths, "application/json">({
     baseUrl: `${target.origin}/dbw-01`,
     headers: rawHeaders(target),
     Request: RecordedRequest as unknown as typeof Request,
@@ -130,17 +142,7 @@ function viaDesignFloor(target: Target, method: "GET" | "POST"): Call {
       }
     },
   });
-  return method === "GET"
-    ? async (i) => {
-        const { data, response } = await client.GET("/api/2.1/clusters/get", {
-          params: { query: { cluster_id: `0128-${i}` } },
-        });
-        if (data === undefined) fail("design floor GET clusters/get", response.status);
-      }
-    : async () => {
-        const { data, response } = await client.POST("/api/2.1/clusters/create", { body: CREATE_BODY });
-        if (data === undefined) fail("design floor POST clusters/create", response.status);
-      };
+  return viaTypedClient(client, "design floor", method);
 }
 
 /** What one request scenario measured, each side against raw fetch in the same rounds. */
@@ -167,18 +169,7 @@ export async function requestOverhead(
   rounds: number,
 ): Promise<RequestFigures> {
   const client = target.sdk.createDatabricksClient({ apimUrl: target.origin, subscriptionKey: target.key });
-  const viaClient: Call =
-    method === "GET"
-      ? async (i) => {
-          const { data, response } = await client.GET("/api/2.1/clusters/get", {
-            params: { query: { cluster_id: `0128-${i}` } },
-          });
-          if (data === undefined) fail("client GET clusters/get", response.status);
-        }
-      : async () => {
-          const { data, response } = await client.POST("/api/2.1/clusters/create", { body: CREATE_BODY });
-          if (data === undefined) fail("client POST clusters/create", response.status);
-        };
+  const viaClient = viaTypedClient(client, "client", method);
   const side = (call: Call) => () => timeCalls(count, concurrency, call);
   return compareAgainst(rounds, side(viaRawFetch(target, method)), {
     client: side(viaClient),
