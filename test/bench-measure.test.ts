@@ -38,8 +38,11 @@ describe("compareAgainst", () => {
 
   it("compare() is the two-sided case: A and B alternate, ratio A / B", async () => {
     const order: string[] = [];
-    const a = async () => (order.push("a"), { wall: 6, cpu: 3 });
-    const b = async () => (order.push("b"), { wall: 3, cpu: 3 });
+    const run = (name: string, wall: number) => async () => {
+      order.push(name);
+      return { wall, cpu: 3 };
+    };
+    const [a, b] = [run("a", 6), run("b", 3)];
     const result = await compare(4, a, b);
     expect(order.slice(2)).toEqual(["b", "a", "a", "b", "b", "a", "a", "b"]);
     expect(result.wall.ratio).toEqual({ min: 2, median: 2, max: 2 });
