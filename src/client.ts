@@ -11,7 +11,7 @@ import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { withAuth } from "./auth.js";
 import { type DatabricksClientOptions, type FetchLike, resolveConfig } from "./config.js";
 import type { paths } from "./generated/schema.js";
-import { PlannedRequest } from "./outgoing.js";
+import { type Outgoing, PlannedRequest } from "./outgoing.js";
 import { encodeQuery } from "./query.js";
 import { createTransport, type Send } from "./transport.js";
 import { rememberErrorContext } from "./unwrap.js";
@@ -20,30 +20,18 @@ import { VERSION } from "./version.js";
 /** A client for the curated Databricks operations: `client.GET(path, init)` → `{ data, error, response }`. */
 export type DatabricksClient = Client<paths, "application/json">;
 
+/** What fetch is given for one attempt: the call's own options, then its parts and the attempt's signal. */
+function attemptInit(call: Outgoing, signal: AbortSignal): RequestInit {
+  return { ...call.init, method: call.method, headers: call.headers, body: call.body, signal };
+}
+
 // The bottom layer: fetch(url, init), as an app would call it (the attempt's signal must be in this
 // `init`; see `Send` in transport.ts). `globalThis.fetch` is read per call, not captured.
-const globalFetch: Send = (call, signal) =>
-  globalThis.fetch(call.url, {
-    ...call.init,
-    method: call.method,
-    headers: call.headers,
-    body: call.body,
-    signal,
-  });
+const globalFetch: Send = (call, signal) => globalThis.fetch(call.url, attemptInit(call, signal));
 
 /** A user-supplied fetch is promised a complete Request (`FetchLike`), with the signal in `init` as well. */
 function fromFetchLike(fetch: FetchLike): Send {
-  return (call, signal) =>
-    fetch(
-      new Request(call.url, {
-        ...call.init,
-        method: call.method,
-        headers: call.headers,
-        body: call.body,
-        signal,
-      }),
-      { signal },
-    );
+  return (call, signal) => fetch(new Request(call.url, attemptInit(call, signal)), { signal });
 }
 
 /**
