@@ -38,6 +38,36 @@ export type Outcome =
   | { response: Response; apimBackendFailure?: boolean; failure?: undefined }
   | { failure: Failure; response?: undefined };
 
+/**
+ * The attempt's abort. Its only sources are the timer and the caller's signal, both handled in this
+ * module, so whatever the attempt waits on (headers, then the body) is told directly rather than
+ * through listeners on the attempt's AbortSignal: on Node 20 an add/remove pair on an AbortSignal
+ * costs ≈ 2 µs, and the attempt needed two pairs on every call, on top of fetch's own listener.
+ */
+class Cutoff {
+  readonly #controller = new AbortController();
+  #onAbort: ((reason: unknown) => void) | undefined;
+
+  /** Handed to fetch, which aborts the request (and its body stream) with it. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    this.#controller.abort(reason);
+    const action = this.#onAbort;
+    this.#onAbort = undefined;
+    action?.(reason);
+  }
+
+  /** What to do on abort from now on (replacing the previous action); runs at once if already aborted. */
+  onAbort(action: ((reason: unknown) => void) | undefined): void {
+    const { signal } = this.#controller;
+    if (action && signal.aborted) action(signal.reason);
+    else this.#onAbort = action;
+  }
+}
+
 /** One attempt: send, then read a textual body, all under one timer and the caller's signal. */
 export async function runAttempt(
   send: Send,
@@ -47,21 +77,21 @@ export async function runAttempt(
 ): Promise<Outcome> {
   const caller = call.signal;
   caller?.throwIfAborted();
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(caller?.reason);
-  caller?.addEventListener("abort", onAbort, { once: true });
+  const cutoff = new Cutoff();
+  const onCallerAbort = () => cutoff.abort(caller?.reason);
+  caller?.addEventListener("abort", onCallerAbort, { once: true });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    controller.abort(new DOMException("The attempt timed out.", "TimeoutError"));
+    cutoff.abort(new DOMException("The attempt timed out.", "TimeoutError"));
   }, limit);
   let phase = "headers";
   try {
     // Promise.resolve: a user-supplied fetch may answer synchronously.
-    const sent = send(call, controller.signal);
-    const response = await within(Promise.resolve(sent), controller.signal);
+    const sent = send(call, cutoff.signal);
+    const response = await within(Promise.resolve(sent), cutoff);
     phase = "body";
-    return await readBody(response, controller.signal, clean);
+    return await readBody(response, cutoff, clean);
   } catch (cause) {
     if (caller?.aborted) throw caller.reason;
     if (cause instanceof DatabricksApimError) throw cause;
@@ -72,25 +102,23 @@ export async function runAttempt(
     };
   } finally {
     clearTimeout(timer);
-    caller?.removeEventListener("abort", onAbort);
+    caller?.removeEventListener("abort", onCallerAbort);
   }
 }
 
-/** Settles with `promise`, or rejects as soon as `signal` aborts (for fetches that ignore signals). */
-function within(promise: Promise<Response>, signal: AbortSignal): Promise<Response> {
+/** Settles with `promise`, or rejects as soon as the attempt is cut off (for fetches that ignore signals). */
+function within(promise: Promise<Response>, cutoff: Cutoff): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    // The signal may have fired while `send` ran (a synchronous abort): then no event is coming.
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
+    // Runs at once if the attempt was cut off while `send` ran (a synchronous abort).
+    cutoff.onAbort(reject);
     promise.then(
       (response) => {
-        signal.removeEventListener("abort", onAbort);
-        if (signal.aborted) void response.body?.cancel().catch(() => undefined);
+        cutoff.onAbort(undefined);
+        if (cutoff.signal.aborted) void response.body?.cancel().catch(() => undefined);
         resolve(response);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
+        cutoff.onAbort(undefined);
         reject(error);
       },
     );
@@ -100,13 +128,13 @@ function within(promise: Promise<Response>, signal: AbortSignal): Promise<Respon
 /** Buffers a textual body into a fresh Response (buffered-response.ts); checks that a 2xx JSON body parses. */
 async function readBody(
   response: Response,
-  signal: AbortSignal,
+  cutoff: Cutoff,
   clean: (text: string) => string,
 ): Promise<Outcome> {
   const type = response.headers.get("content-type") ?? "";
   if (response.body === null || (type !== "" && !TEXTUAL.test(type))) return { response };
-  const bytes = await readAll(response.body, signal);
-  signal.throwIfAborted();
+  const bytes = await readAll(response.body, cutoff);
+  cutoff.signal.throwIfAborted();
   let parsed: unknown;
   if (response.ok && JSON_TYPE.test(type) && bytes.byteLength > 0) {
     try {
@@ -134,15 +162,10 @@ async function readBody(
   };
 }
 
-/** Reads a whole body; aborting `signal` cancels the read (even on a fetch that ignores signals). */
-async function readAll(
-  body: ReadableStream<Uint8Array>,
-  signal: AbortSignal,
-): Promise<Uint8Array<ArrayBuffer>> {
+/** Reads a whole body; cutting the attempt off cancels the read (even on a fetch that ignores signals). */
+async function readAll(body: ReadableStream<Uint8Array>, cutoff: Cutoff): Promise<Uint8Array<ArrayBuffer>> {
   const reader = body.getReader();
-  const onAbort = () => void reader.cancel(signal.reason).catch(() => undefined);
-  if (signal.aborted) onAbort();
-  else signal.addEventListener("abort", onAbort, { once: true });
+  cutoff.onAbort((reason) => void reader.cancel(reason).catch(() => undefined));
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
@@ -153,7 +176,7 @@ async function readAll(
       size += value.byteLength;
     }
   } finally {
-    signal.removeEventListener("abort", onAbort);
+    cutoff.onAbort(undefined);
   }
   if (chunks.length === 1 && chunks[0]!.buffer instanceof ArrayBuffer)
     return chunks[0] as Uint8Array<ArrayBuffer>;
