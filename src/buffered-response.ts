@@ -7,6 +7,7 @@
  * attempt.ts already parsed to validate it), and the first touch of anything else (`body`, `blob()`,
  * `formData()`) builds the real stream once and hands every later call to it. Reading twice still
  * fails as it does on any Response (after a fast read, `body` is null rather than a spent stream).
+ * `headers` is the fetched Response's own Headers object, not a copy: nothing is re-validated per call.
  *
  * A subclass, not per-object property overrides: every instance shares one shape and one prototype,
  * so the code that reads Responses (openapi-fetch, undici, ours) stays monomorphic. Defining eight
