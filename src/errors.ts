@@ -4,10 +4,12 @@
  * subclasses, mapped the way the official SDKs map `error_code` and status), and failures that never
  * produced a response (`DatabricksConnectionError`, `DatabricksTimeoutError`) carry their `cause`.
  *
- * No error keeps the Request (its headers hold the subscription key or token), and messages are
- * redacted before they are stored, so `String(err)`, `util.inspect(err)` and `JSON.stringify(err)`
- * are safe to log.
+ * No error keeps the Request (its headers hold the subscription key or token), and the constructor
+ * redacts everything it stores (message, codes, ids, details, a copy of the cause chain) with the
+ * `secrets` it is given and any bearer-JWT shape, so `String(err)`, `util.inspect(err)` and
+ * `JSON.stringify(err)` are safe to log.
  */
+import { redactAll, redactDeep } from "./redact.js";
 
 /** Fields shared by every error this package throws. */
 export interface ErrorInit {
@@ -18,7 +20,15 @@ export interface ErrorInit {
   method: string;
   path: string;
   retryAfter?: number | undefined;
+  /** Kept as a redacted copy, never as the original object. */
   cause?: unknown;
+  /** The key and token to remove from every string the error keeps. Never stored on the error. */
+  secrets?: readonly string[] | undefined;
+}
+
+/** `text` redacted, keeping `undefined`. */
+function redactOptional(text: string | undefined, secrets: readonly string[]): string | undefined {
+  return text === undefined ? undefined : redactAll(String(text), secrets);
 }
 
 /** Base class of every error thrown by databricks-apim. */
@@ -40,13 +50,17 @@ export class DatabricksApimError extends Error {
   readonly retryAfter: number | undefined;
 
   constructor(message: string, init: ErrorInit) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    const secrets = init.secrets ?? [];
+    super(
+      redactAll(String(message), secrets),
+      init.cause === undefined ? undefined : { cause: redactDeep(init.cause, secrets) },
+    );
     this.status = init.status;
-    this.errorCode = init.errorCode;
-    this.details = init.details ?? [];
-    this.requestId = init.requestId;
+    this.errorCode = redactOptional(init.errorCode, secrets);
+    this.details = redactDeep([...(init.details ?? [])], secrets);
+    this.requestId = redactOptional(init.requestId, secrets);
     this.method = init.method;
-    this.path = init.path;
+    this.path = redactAll(String(init.path), secrets);
     this.retryAfter = init.retryAfter;
   }
 
@@ -86,7 +100,11 @@ export class ApimGatewayError extends DatabricksApimError {
   constructor(message: string, init: ErrorInit & { reason: GatewayReason; activityId?: string | undefined }) {
     super(message, init);
     this.reason = init.reason;
-    this.activityId = init.activityId;
+    this.activityId = redactOptional(init.activityId, init.secrets ?? []);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), reason: this.reason, activityId: this.activityId };
   }
 }
 

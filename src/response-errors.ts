@@ -98,11 +98,11 @@ export function errorFromResponse(
   context: ErrorContext,
 ): DatabricksApimError {
   const status = response.status;
-  const clean = (text: string) => redactAll(text, context.secrets);
   const parsed = typeof body === "string" ? parseJson(body) : body;
   const record = isRecord(parsed) ? parsed : undefined;
   const init: ErrorInit = {
     status,
+    secrets: context.secrets,
     method: context.method,
     path: context.path,
     retryAfter: parseRetryAfter(response.headers.get("retry-after")),
@@ -118,16 +118,18 @@ export function errorFromResponse(
     const reason = gatewayReason(status, record.message);
     const hint = GATEWAY_HINTS[reason];
     const activityId = typeof record.activityId === "string" ? record.activityId : undefined;
-    const message = clean(`APIM gateway: ${record.message} ${where}${hint ? ` ${hint}` : ""}`);
+    const message = `APIM gateway: ${record.message} ${where}${hint ? ` ${hint}` : ""}`;
     return new ApimGatewayError(message, { ...init, errorCode: reason, reason, activityId });
   }
 
-  let { errorCode, message } = record ? fromJson(record) : fromText(typeof parsed === "string" ? parsed : "");
+  let { errorCode, message } = record
+    ? fromJson(record)
+    : fromText(typeof parsed === "string" ? parsed : "", context.secrets);
   if (!message) message = response.statusText || `HTTP ${status}`;
   if (!errorCode && !record && typeof parsed === "string" && /<html|<pre>|<title>/i.test(parsed)) {
     errorCode = toUpperSnake(response.statusText);
   }
-  const details = record && Array.isArray(record.details) ? redactDeep(record.details, context.secrets) : [];
+  const details = record && Array.isArray(record.details) ? record.details : [];
 
   const quirk = missingResourceQuirks[`${context.method} ${context.path}`];
   if (
@@ -139,7 +141,7 @@ export function errorFromResponse(
     errorCode = "RESOURCE_DOES_NOT_EXIST";
   }
   const ErrorClass = (errorCode && BY_ERROR_CODE[errorCode]) || BY_STATUS[status] || DatabricksApiError;
-  const text = clean(`${errorCode ? `${errorCode}: ` : ""}${message} ${where}`);
+  const text = `${errorCode ? `${errorCode}: ` : ""}${message} ${where}`;
   return new ErrorClass(text, { ...init, errorCode, details });
 }
 
@@ -175,8 +177,12 @@ function fromJson(body: Record<string, unknown>): { errorCode: string | undefine
   return { errorCode, message };
 }
 
-function fromText(text: string): { errorCode: string | undefined; message: string } {
-  const trimmed = text.trim();
+function fromText(
+  text: string,
+  secrets: readonly string[],
+): { errorCode: string | undefined; message: string } {
+  // Redacted before it is cut short, so that the cut cannot leave the start of a key behind.
+  const trimmed = redactAll(text, secrets).trim();
   const coded = /^([A-Z][A-Z_]+): ([\s\S]*)$/.exec(trimmed);
   if (coded) return { errorCode: coded[1], message: coded[2]!.trim() };
   const pre = /<pre>([\s\S]*?)<\/pre>/i.exec(trimmed) ?? /<title>([\s\S]*?)<\/title>/i.exec(trimmed);
@@ -204,8 +210,4 @@ function toUpperSnake(text: string): string | undefined {
     .replace(/[^A-Z0-9]+/g, "_")
     .replace(/^_|_$/g, "");
   return snake || undefined;
-}
-
-function redactDeep(value: unknown[], secrets: readonly string[]): unknown[] {
-  return JSON.parse(redactAll(JSON.stringify(value), secrets)) as unknown[];
 }

@@ -306,6 +306,12 @@ describe("no secret leaks", () => {
       }),
     ],
     ["text body", text(400, `BAD_REQUEST: got key ${KEY}`)],
+    ["error_code", json(400, { error_code: `BAD_${KEY}`, message: "m" })],
+    ["x-request-id header", json(400, { error_code: "X", message: "m" }, { "x-request-id": `r-${KEY}` })],
+    ["activityId", json(500, { statusCode: 500, message: "Internal server error", activityId: KEY })],
+    ["upper-cased echo", json(400, { error_code: "X", message: `key ${KEY.toUpperCase()}` })],
+    // The key straddles the 300-character cut of a text body: redacting after the cut left its start.
+    ["long text body", text(400, `${"x".repeat(290)} ${KEY} tail`)],
     ["html body", text(502, `<html><pre>${KEY} ${token}</pre></html>`, "Bad Gateway", "text/html")],
   ];
   it.each(echoes)("redacts a %s that echoes the key or a token", async (_label, reply) => {
@@ -318,9 +324,10 @@ describe("no secret leaks", () => {
       error.stack ?? "",
     ]) {
       expect(view).not.toContain(KEY);
+      expect(view.toLowerCase()).not.toContain(KEY.slice(0, 8).toLowerCase());
       expect(view).not.toContain(token);
     }
-    expect(error.message + JSON.stringify(error.details)).toContain("[REDACTED]");
+    expect(JSON.stringify(error)).toContain("[REDACTED");
   });
 
   it("JSON.stringify gives a plain, useful object", async () => {
