@@ -1,9 +1,21 @@
 /**
- * Options + environment → one validated configuration. Everything a user can get wrong is caught
- * here, at construction, with a message that names the option (and its environment variable), so a
- * bad configuration never reaches the network.
+ * Options + environment → one validated configuration. Each option falls back on its own to its
+ * environment variable, then to its default (a per-call option, read by the transport, beats them
+ * all). Everything a user can get wrong is caught here, at construction, with a message that names
+ * the option or variable the bad value came from and never the value of a secret or header.
  */
-import { DatabricksConfigError } from "./errors.js";
+import { checkCount, checkHeaders, checkSecret, checkUrl, type Found, fail } from "./config-checks.js";
+import type { CommonOptions, FetchLike, RetryEvent, TokenCredential } from "./options.js";
+
+export type {
+  ApimOptions,
+  CommonOptions,
+  DatabricksClientOptions,
+  DirectOptions,
+  FetchLike,
+  RetryEvent,
+  TokenCredential,
+} from "./options.js";
 
 /** Azure Databricks' first-party application id: the Entra ID resource for workspace tokens. */
 export const AZURE_DATABRICKS_RESOURCE = "2ff814a6-3304-4ab8-85cb-cd0e6f879c1d";
@@ -18,7 +30,7 @@ export const DEFAULTS = {
   totalTimeout: 300_000,
 } as const;
 
-/** The environment variables read when `createDatabricksClient()` is called without a mode. */
+/** The environment variable each option falls back to. */
 export const ENV = {
   apimUrl: "DATABRICKS_APIM_URL",
   subscriptionKey: "DATABRICKS_APIM_SUBSCRIPTION_KEY",
@@ -26,82 +38,6 @@ export const ENV = {
   host: "DATABRICKS_HOST",
   token: "DATABRICKS_TOKEN",
 } as const;
-
-/** A credential from `@azure/identity` (any `TokenCredential`); only `getToken` is used. */
-export interface TokenCredential {
-  getToken(
-    scopes: string | string[],
-    options?: { abortSignal?: AbortSignal },
-  ): Promise<{ token: string; expiresOnTimestamp: number } | null>;
-}
-
-/**
- * A fetch function taking a `Request`; defaults to `globalThis.fetch`, looked up at request time.
- * A custom fetch receives one complete Request per attempt (URL, method, headers with the key or
- * token, body), built just for it: the default path skips that copy and lets fetch apply the attempt's
- * headers and body itself, so a custom fetch costs one extra Request construction per attempt.
- * The client passes each attempt's `signal` in `init` as well as on the Request: a custom fetch should
- * hand `init` on to the real fetch, so that timeouts and aborts reach the socket.
- */
-export type FetchLike = (request: Request, init?: { signal?: AbortSignal }) => Promise<Response>;
-
-/** What the retry layer reports before it waits and tries again. Holds no secrets. */
-export interface RetryEvent {
-  /** The attempt that just failed (1 = the first try). */
-  attempt: number;
-  /** How long the client will wait before the next attempt, in ms. */
-  delay: number;
-  /** Why: an HTTP status (e.g. `429`), `network` or `timeout`. */
-  reason: string;
-  method: string;
-  /** Path without the gateway prefix. */
-  path: string;
-}
-
-/** Options shared by both modes. */
-export interface CommonOptions {
-  /** Custom fetch (e.g. undici with a keep-alive agent). Default: `globalThis.fetch` at request time. */
-  fetch?: FetchLike;
-  /** Retries after the first attempt for retryable failures. @default 3 */
-  maxRetries?: number;
-  /** Per-attempt timeout in ms, covering headers and body. @default 60000 */
-  timeout?: number;
-  /** Deadline for a whole call including retries and waits, in ms. @default 300000 */
-  totalTimeout?: number;
-  /** Appended to the `User-Agent` header, e.g. `"my-app/1.2"`. */
-  userAgent?: string;
-  /** Extra headers sent with every request. */
-  headers?: Record<string, string>;
-  /** Called before each retry. */
-  onRetry?: (event: RetryEvent) => void;
-}
-
-/** Calling Databricks through an APIM gateway (the primary mode). */
-export interface ApimOptions extends CommonOptions {
-  /** Gateway base URL, e.g. `https://my-apim.azure-api.net`. Env: DATABRICKS_APIM_URL. */
-  apimUrl: string;
-  /** The API's URL suffix in APIM. Env: DATABRICKS_APIM_API_SUFFIX. @default "dbw-01" */
-  apiSuffix?: string;
-  /** APIM subscription key, sent as `Ocp-Apim-Subscription-Key`. Env: DATABRICKS_APIM_SUBSCRIPTION_KEY. */
-  subscriptionKey?: string;
-  /** For gateways that also validate Entra tokens: the credential to get them from. */
-  credential?: TokenCredential;
-  /** Scopes for `credential` (the gateway's audience); required with `credential`. */
-  scopes?: string | string[];
-}
-
-/** Calling a workspace directly (local development without APIM). */
-export interface DirectOptions extends CommonOptions {
-  /** Workspace URL, e.g. `https://adb-123.4.azuredatabricks.net`. Env: DATABRICKS_HOST. */
-  workspaceUrl: string;
-  /** Personal access token or Entra token. Env: DATABRICKS_TOKEN. */
-  token?: string;
-  /** Entra credential; tokens are requested per call for the Azure Databricks scope. */
-  credential?: TokenCredential;
-}
-
-/** Options of `createDatabricksClient`. */
-export type DatabricksClientOptions = ApimOptions | DirectOptions;
 
 /** How requests authenticate. */
 export type AuthConfig =
@@ -131,151 +67,157 @@ export interface ResolvedConfig {
   secrets: string[];
 }
 
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+/** Both modes' options in one bag, as the resolver reads them. */
+type Options = CommonOptions & {
+  apimUrl?: string | undefined;
+  apiSuffix?: string | undefined;
+  subscriptionKey?: string | undefined;
+  scopes?: string | string[] | undefined;
+  workspaceUrl?: string | undefined;
+  token?: string | undefined;
+  credential?: TokenCredential | undefined;
+};
+type Env = Record<string, string | undefined>;
+
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._~-]*$/;
 
-function fail(message: string): never {
-  throw new DatabricksConfigError(`Invalid databricks-apim configuration: ${message}`);
+function envValue(env: Env, variable: string): string | undefined {
+  const value = env[variable]?.trim();
+  return value ? value : undefined;
 }
 
-function checkUrl(value: unknown, name: string): URL {
-  if (typeof value !== "string" || value.trim() === "") fail(`${name} must be a non-empty URL string`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    fail(`${name} is not a valid URL (expected e.g. https://my-apim.azure-api.net)`);
+function option<T>(
+  given: T | undefined,
+  name: string,
+  env: Env,
+  variable: string,
+): Found<T | string> | undefined {
+  if (given !== undefined) return { value: given, label: name };
+  const value = envValue(env, variable);
+  return value === undefined ? undefined : { value, label: `${name} (from ${variable})` };
+}
+
+/** "pass X or set VAR", or, when VAR is set but blank, that it is blank. */
+function missing(name: string, env: Env, variable: string): string {
+  return env[variable] !== undefined
+    ? `pass ${name}, or give ${variable} a value (it is set but empty)`
+    : `pass ${name} or set ${variable}`;
+}
+
+/** APIM or direct mode: from the URL options, then the other options of one mode, then the environment. */
+function chooseMode(options: Options, env: Env): "apim" | "direct" {
+  if (options.apimUrl !== undefined && options.workspaceUrl !== undefined) {
+    fail("pass either apimUrl (APIM mode) or workspaceUrl (direct mode), not both");
   }
-  if (url.username || url.password) fail(`${name} must not contain credentials`);
-  if (url.search || url.hash) fail(`${name} must not contain a query string or fragment`);
-  if (url.protocol === "http:" && !LOOPBACK_HOSTS.has(url.hostname)) {
-    fail(`${name} uses plain http:// to ${url.hostname}; use https:// (http is allowed only for localhost)`);
+  if (options.apimUrl !== undefined) return "apim";
+  if (options.workspaceUrl !== undefined) return "direct";
+  const apim = (["subscriptionKey", "apiSuffix", "scopes"] as const).filter((k) => options[k] !== undefined);
+  if (apim.length && options.token !== undefined) {
+    fail(
+      `${apim.join(", ")} ${apim.length > 1 ? "are" : "is"} for APIM mode and token for direct mode: pick one`,
+    );
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") fail(`${name} must be an https:// URL`);
-  return url;
+  if (apim.length) return "apim";
+  if (options.token !== undefined) return "direct";
+  if (envValue(env, ENV.apimUrl)) return "apim";
+  if (envValue(env, ENV.host)) return "direct";
+  return fail(
+    `no endpoint: for APIM, ${missing("apimUrl", env, ENV.apimUrl)}; for a workspace, ${missing("workspaceUrl", env, ENV.host)}`,
+  );
 }
 
-function checkSecret(value: unknown, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "string" || value.trim() === "") fail(`${name} must be a non-empty string`);
-  // Header values: visible ASCII only, so a pasted newline or space cannot split or corrupt the header.
-  if (!/^[!-~]+$/.test(value)) fail(`${name} contains whitespace, control or non-ASCII characters`);
-  return value;
-}
-
-function checkCount(value: unknown, name: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min || !Number.isInteger(value)) {
-    fail(`${name} must be an integer ≥ ${min} (got ${String(value)})`);
-  }
-  return value;
-}
-
-function fromEnv(env: Record<string, string | undefined>): Partial<ApimOptions & DirectOptions> {
-  const read = (name: string) => {
-    const value = env[name]?.trim();
-    return value ? value : undefined;
+function resolveApim(options: Options, env: Env) {
+  if (options.token !== undefined)
+    fail("token is for direct mode (workspaceUrl); in APIM mode use subscriptionKey");
+  const foundUrl = option(options.apimUrl, "apimUrl", env, ENV.apimUrl);
+  if (!foundUrl) fail(`APIM mode needs the gateway URL: ${missing("apimUrl", env, ENV.apimUrl)}`);
+  const url = checkUrl(foundUrl);
+  const suffix = option(options.apiSuffix, "apiSuffix", env, ENV.apiSuffix) ?? {
+    value: DEFAULTS.apiSuffix,
+    label: "apiSuffix",
   };
-  const apimUrl = read(ENV.apimUrl);
-  if (apimUrl) {
-    const out: Partial<ApimOptions> = { apimUrl };
-    const key = read(ENV.subscriptionKey);
-    const suffix = read(ENV.apiSuffix);
-    if (key) out.subscriptionKey = key;
-    if (suffix) out.apiSuffix = suffix;
-    return out;
+  if (typeof suffix.value !== "string" || !SEGMENT.test(suffix.value)) {
+    fail(`${suffix.label} must be one simple path segment like "dbw-01"`);
   }
-  const host = read(ENV.host);
-  if (host) {
-    const out: Partial<DirectOptions> = { workspaceUrl: host.includes("://") ? host : `https://${host}` };
-    const token = read(ENV.token);
-    if (token) out.token = token;
-    return out;
+  const base = url.pathname.replace(/\/+$/, "");
+  if (base.split("/").pop()?.toLowerCase() === suffix.value.toLowerCase()) {
+    const without = `${url.origin}${base.slice(0, -suffix.value.length - 1)}`;
+    fail(
+      `${foundUrl.label} already ends with the API suffix "/${suffix.value}"; drop it (use ${without}): the client appends the suffix itself`,
+    );
   }
-  return {};
+  const key = checkSecret(option(options.subscriptionKey, "subscriptionKey", env, ENV.subscriptionKey), url);
+  const credential = options.credential;
+  if (key === undefined && credential === undefined) {
+    fail(
+      `APIM mode needs a subscription key: ${missing("subscriptionKey", env, ENV.subscriptionKey)} (or pass credential and scopes for a gateway that validates Entra tokens)`,
+    );
+  }
+  const scopes = options.scopes === undefined ? [] : [options.scopes].flat();
+  if (credential !== undefined && scopes.length === 0) {
+    fail(
+      "credential in APIM mode needs scopes: the Entra audience your gateway validates, e.g. api://my-apim/.default",
+    );
+  }
+  const pathPrefix = `${base}/${suffix.value}`;
+  const auth: AuthConfig = { kind: "apim", subscriptionKey: key, credential, scopes };
+  return { baseUrl: `${url.origin}${pathPrefix}`, pathPrefix, auth, secret: key };
+}
+
+function resolveDirect(options: Options, env: Env) {
+  if (options.subscriptionKey !== undefined)
+    fail("subscriptionKey is for APIM mode (apimUrl), not workspaceUrl");
+  const host = option(options.workspaceUrl, "workspaceUrl", env, ENV.host);
+  if (!host) fail(`direct mode needs the workspace URL: ${missing("workspaceUrl", env, ENV.host)}`);
+  // DATABRICKS_HOST is often a bare host name, as the Databricks CLI accepts it.
+  if (host.label !== "workspaceUrl" && typeof host.value === "string" && !host.value.includes("://")) {
+    host.value = `https://${host.value}`;
+  }
+  const url = checkUrl(host);
+  const { credential } = options;
+  if (options.token !== undefined && credential !== undefined)
+    fail("pass either token or credential, not both");
+  // An explicit credential wins over a DATABRICKS_TOKEN left in the environment.
+  const token = checkSecret(
+    credential === undefined ? option(options.token, "token", env, ENV.token) : undefined,
+    url,
+  );
+  if (token === undefined && credential === undefined) {
+    fail(`direct mode needs a token: ${missing("token", env, ENV.token)}, or pass a credential`);
+  }
+  const pathPrefix = url.pathname.replace(/\/+$/, "");
+  const auth: AuthConfig = { kind: "direct", token, credential, scopes: [AZURE_DATABRICKS_SCOPE] };
+  return { baseUrl: `${url.origin}${pathPrefix}`, pathPrefix, auth, secret: token };
 }
 
 /**
- * Validates options, filling a missing mode from the environment. Throws `DatabricksConfigError`.
- * Explicit options always win over the environment.
+ * Validates options, each missing one filled from its environment variable, then its default.
+ * Throws `DatabricksConfigError`.
  */
-export function resolveConfig(
-  options: Partial<ApimOptions & DirectOptions> = {},
-  env: Record<string, string | undefined> = process.env,
-): ResolvedConfig {
+export function resolveConfig(options: Options = {}, env: Env = process.env): ResolvedConfig {
   if (typeof options !== "object" || options === null) fail("options must be an object");
-  const explicitMode = options.apimUrl !== undefined || options.workspaceUrl !== undefined;
-  const merged: Partial<ApimOptions & DirectOptions> = explicitMode
-    ? options
-    : { ...fromEnv(env), ...options };
-  if (merged.apimUrl !== undefined && merged.workspaceUrl !== undefined) {
-    fail("pass either apimUrl (APIM mode) or workspaceUrl (direct mode), not both");
-  }
-  if (merged.apimUrl === undefined && merged.workspaceUrl === undefined) {
-    fail(`no endpoint: pass apimUrl (or set ${ENV.apimUrl}) or workspaceUrl (or set ${ENV.host})`);
-  }
-  if (merged.credential !== undefined && typeof merged.credential?.getToken !== "function") {
+  if (options.credential !== undefined && typeof options.credential?.getToken !== "function") {
     fail("credential must be a TokenCredential (an object with getToken), e.g. from @azure/identity");
   }
-  if (merged.fetch !== undefined && typeof merged.fetch !== "function") fail("fetch must be a function");
-  if (merged.userAgent !== undefined && !/^[\x21-\x7e][\x20-\x7e]*$/.test(merged.userAgent)) {
+  if (options.fetch !== undefined && typeof options.fetch !== "function") fail("fetch must be a function");
+  if (options.userAgent !== undefined && !/^[\x21-\x7e][\x20-\x7e]*$/.test(options.userAgent)) {
     fail("userAgent must be printable ASCII, e.g. my-app/1.0");
   }
-
-  let baseUrl: string;
-  let pathPrefix: string;
-  let auth: AuthConfig;
-  const secrets: string[] = [];
-  if (merged.apimUrl !== undefined) {
-    const url = checkUrl(merged.apimUrl, `apimUrl (${ENV.apimUrl})`);
-    const suffix = merged.apiSuffix ?? DEFAULTS.apiSuffix;
-    if (typeof suffix !== "string" || !SEGMENT.test(suffix)) {
-      fail(
-        `apiSuffix (${ENV.apiSuffix}) must be one simple path segment like "dbw-01" (got ${JSON.stringify(suffix)})`,
-      );
-    }
-    const key = checkSecret(merged.subscriptionKey, `subscriptionKey (${ENV.subscriptionKey})`);
-    if (merged.token !== undefined)
-      fail("token is for direct mode (workspaceUrl); in APIM mode use subscriptionKey");
-    if (key === undefined && merged.credential === undefined) {
-      fail(`APIM mode needs subscriptionKey (or ${ENV.subscriptionKey}), or a credential with scopes`);
-    }
-    const scopes = merged.scopes === undefined ? [] : [merged.scopes].flat();
-    if (merged.credential !== undefined && scopes.length === 0) {
-      fail(
-        "credential in APIM mode needs scopes: the Entra audience your gateway validates, e.g. api://my-apim/.default",
-      );
-    }
-    if (key) secrets.push(key);
-    pathPrefix = `${url.pathname.replace(/\/+$/, "")}/${suffix}`;
-    baseUrl = `${url.origin}${pathPrefix}`;
-    auth = { kind: "apim", subscriptionKey: key, credential: merged.credential, scopes };
-  } else {
-    const url = checkUrl(merged.workspaceUrl, `workspaceUrl (${ENV.host})`);
-    if (merged.subscriptionKey !== undefined)
-      fail("subscriptionKey is for APIM mode (apimUrl), not workspaceUrl");
-    const token = checkSecret(merged.token, `token (${ENV.token})`);
-    if (token !== undefined && merged.credential !== undefined)
-      fail("pass either token or credential, not both");
-    if (token === undefined && merged.credential === undefined) {
-      fail(`direct mode needs token (or ${ENV.token}) or a credential`);
-    }
-    if (token) secrets.push(token);
-    pathPrefix = url.pathname.replace(/\/+$/, "");
-    baseUrl = `${url.origin}${pathPrefix}`;
-    auth = { kind: "direct", token, credential: merged.credential, scopes: [AZURE_DATABRICKS_SCOPE] };
-  }
+  const headers = checkHeaders(options.headers);
+  const mode = chooseMode(options, env);
+  const { baseUrl, pathPrefix, auth, secret } =
+    mode === "apim" ? resolveApim(options, env) : resolveDirect(options, env);
   return {
     baseUrl,
     pathPrefix,
     auth,
-    fetch: merged.fetch,
-    maxRetries: checkCount(merged.maxRetries, "maxRetries", DEFAULTS.maxRetries, 0),
-    timeout: checkCount(merged.timeout, "timeout", DEFAULTS.timeout, 1),
-    totalTimeout: checkCount(merged.totalTimeout, "totalTimeout", DEFAULTS.totalTimeout, 1),
-    userAgent: merged.userAgent,
-    headers: { ...merged.headers },
-    onRetry: merged.onRetry,
-    secrets,
+    fetch: options.fetch,
+    maxRetries: checkCount(options.maxRetries, "maxRetries", DEFAULTS.maxRetries, 0),
+    timeout: checkCount(options.timeout, "timeout", DEFAULTS.timeout, 1),
+    totalTimeout: checkCount(options.totalTimeout, "totalTimeout", DEFAULTS.totalTimeout, 1),
+    userAgent: options.userAgent,
+    headers,
+    onRetry: options.onRetry,
+    secrets: secret === undefined ? [] : [secret],
   };
 }

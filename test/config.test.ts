@@ -7,12 +7,15 @@ const credential = { getToken: async () => ({ token: "t", expiresOnTimestamp: 0 
 
 describe("resolveConfig", () => {
   it.each([
-    [{ apimUrl: "not a url", subscriptionKey: key }, /apimUrl .* is not a valid URL/],
+    [{ apimUrl: "not a url", subscriptionKey: key }, /apimUrl is not a valid URL/],
     [{ apimUrl: "http://apim.example.net", subscriptionKey: key }, /plain http:\/\/ to apim\.example\.net/],
     [{ apimUrl: "ftp://apim.example.net", subscriptionKey: key }, /must be an https:\/\/ URL/],
     [{ apimUrl: "https://u:p@apim.example.net", subscriptionKey: key }, /must not contain credentials/],
     [{ apimUrl: "https://apim.example.net?x=1", subscriptionKey: key }, /query string/],
-    [{ apimUrl: "https://apim.example.net" }, /needs subscriptionKey .*DATABRICKS_APIM_SUBSCRIPTION_KEY/],
+    [
+      { apimUrl: "https://apim.example.net" },
+      /needs a subscription key: pass subscriptionKey or set DATABRICKS_APIM_SUBSCRIPTION_KEY/,
+    ],
     [{ apimUrl: "https://apim.example.net", subscriptionKey: "" }, /subscriptionKey .* non-empty/],
     [{ apimUrl: "https://apim.example.net", subscriptionKey: "a b\n" }, /whitespace, control/],
     [
@@ -29,7 +32,10 @@ describe("resolveConfig", () => {
       },
       /not both/,
     ],
-    [{ workspaceUrl: "https://adb-1.1.azuredatabricks.net" }, /direct mode needs token/],
+    [
+      { workspaceUrl: "https://adb-1.1.azuredatabricks.net" },
+      /direct mode needs a token: pass token or set DATABRICKS_TOKEN/,
+    ],
     [
       { workspaceUrl: "https://adb-1.1.azuredatabricks.net", token: key, credential },
       /either token or credential/,
@@ -47,7 +53,13 @@ describe("resolveConfig", () => {
       { apimUrl: "https://apim.example.net", subscriptionKey: key, credential: {} },
       /credential must be a TokenCredential/,
     ],
-    [{}, /no endpoint: pass apimUrl \(or set DATABRICKS_APIM_URL\)/],
+    [
+      {},
+      /no endpoint: for APIM, pass apimUrl or set DATABRICKS_APIM_URL; for a workspace, pass workspaceUrl/,
+    ],
+    [{ subscriptionKey: key }, /APIM mode needs the gateway URL: pass apimUrl or set DATABRICKS_APIM_URL/],
+    [{ subscriptionKey: key, token: key }, /subscriptionKey is for APIM mode and token for direct mode/],
+    [{ apimUrl: "https://apim.example.net", subscriptionKey: key, token: key }, /token is for direct mode/],
   ])("rejects %j", (options, message) => {
     const attempt = () => resolveConfig(options as never, {});
     expect(attempt).toThrow(DatabricksConfigError);
@@ -123,5 +135,142 @@ describe("resolveConfig", () => {
   it("applies defaults", () => {
     const config = resolveConfig({ apimUrl: "https://apim.example.net", subscriptionKey: key }, {});
     expect(config).toMatchObject({ maxRetries: 3, timeout: 60_000, totalTimeout: 300_000 });
+  });
+
+  it("applies defaults when options are explicitly undefined", () => {
+    const config = resolveConfig(
+      {
+        apimUrl: "https://apim.example.net",
+        subscriptionKey: key,
+        maxRetries: undefined,
+        apiSuffix: undefined,
+        headers: { "X-Trace": undefined, "X-App": "a" },
+      },
+      {},
+    );
+    expect(config).toMatchObject({ maxRetries: 3, baseUrl: "https://apim.example.net/dbw-01" });
+    expect(config.headers).toEqual({ "X-App": "a" });
+  });
+});
+
+describe("each option falls back to its own environment variable (issue 14)", () => {
+  const env = {
+    DATABRICKS_APIM_URL: "https://env.example.net",
+    DATABRICKS_APIM_SUBSCRIPTION_KEY: key,
+    DATABRICKS_APIM_API_SUFFIX: "dbw-07",
+  };
+
+  it("takes the key from the environment when only apimUrl is passed", () => {
+    const config = resolveConfig({ apimUrl: "https://apim.example.net" }, env);
+    expect(config.baseUrl).toBe("https://apim.example.net/dbw-07");
+    expect(config.auth).toMatchObject({ kind: "apim", subscriptionKey: key });
+  });
+
+  it("takes the URL from the environment when only the key is passed, and the option's key wins", () => {
+    const config = resolveConfig({ subscriptionKey: "sk-explicit-000000" }, env);
+    expect(config.baseUrl).toBe("https://env.example.net/dbw-07");
+    expect(config.auth).toMatchObject({ subscriptionKey: "sk-explicit-000000" });
+  });
+
+  it("treats an undefined option as not given (subscriptionKey: process.env.X with X unset)", () => {
+    const config = resolveConfig({ apimUrl: "https://apim.example.net", subscriptionKey: undefined }, env);
+    expect(config.auth).toMatchObject({ subscriptionKey: key });
+  });
+
+  it("direct mode: the token from DATABRICKS_TOKEN with an explicit workspaceUrl; an explicit credential wins", () => {
+    const direct = { DATABRICKS_HOST: "adb-1.1.azuredatabricks.net", DATABRICKS_TOKEN: key };
+    expect(resolveConfig({ workspaceUrl: "https://adb-2.2.azuredatabricks.net" }, direct).auth).toMatchObject(
+      { kind: "direct", token: key },
+    );
+    expect(resolveConfig({ credential }, direct).auth).toMatchObject({ token: undefined, credential });
+    expect(resolveConfig({ token: "dapi-explicit-0000" }, direct).baseUrl).toBe(
+      "https://adb-1.1.azuredatabricks.net",
+    );
+  });
+
+  it("never asks to set a variable that is already set", () => {
+    const blank = { DATABRICKS_APIM_SUBSCRIPTION_KEY: "  " };
+    const attempt = () => resolveConfig({ apimUrl: "https://apim.example.net" }, blank);
+    expect(attempt).toThrow(/give DATABRICKS_APIM_SUBSCRIPTION_KEY a value \(it is set but empty\)/);
+    expect(attempt).not.toThrow(/or set DATABRICKS_APIM_SUBSCRIPTION_KEY/);
+    expect(() => resolveConfig({}, { DATABRICKS_APIM_URL: "" })).toThrow(
+      /give DATABRICKS_APIM_URL a value \(it is set but empty\)/,
+    );
+  });
+
+  it("names the variable a bad value came from", () => {
+    expect(() =>
+      resolveConfig(
+        { apimUrl: "https://apim.example.net" },
+        { DATABRICKS_APIM_SUBSCRIPTION_KEY: "a\u0001b-long-enough" },
+      ),
+    ).toThrow(/subscriptionKey \(from DATABRICKS_APIM_SUBSCRIPTION_KEY\) contains whitespace/);
+    expect(() => resolveConfig({}, { ...env, DATABRICKS_APIM_URL: "nope" })).toThrow(
+      /apimUrl \(from DATABRICKS_APIM_URL\) is not a valid URL/,
+    );
+  });
+
+  it("refuses an apimUrl that already ends with the API suffix, saying to drop it", () => {
+    for (const [apimUrl, suffix, expected] of [
+      ["https://x.azure-api.net/dbw-01", undefined, "https://x.azure-api.net"],
+      ["https://x.azure-api.net/gw/DBW-02/", "dbw-02", "https://x.azure-api.net/gw"],
+    ] as const) {
+      const attempt = () => resolveConfig({ apimUrl, subscriptionKey: key, apiSuffix: suffix }, {});
+      expect(attempt).toThrow(DatabricksConfigError);
+      expect(attempt).toThrow(`already ends with the API suffix`);
+      expect(attempt).toThrow(`drop it (use ${expected})`);
+    }
+    // A gateway path that merely contains the suffix elsewhere is fine.
+    expect(
+      resolveConfig({ apimUrl: "https://x.azure-api.net/dbw-01/gw", subscriptionKey: key }, {}).baseUrl,
+    ).toBe("https://x.azure-api.net/dbw-01/gw/dbw-01");
+  });
+});
+
+describe("secrets and headers are checked at construction, never echoed", () => {
+  it("refuses keys and tokens under 8 characters, except against localhost", () => {
+    for (const options of [
+      { apimUrl: "https://apim.example.net", subscriptionKey: "short" },
+      { workspaceUrl: "https://adb-1.1.azuredatabricks.net", token: "dapi1" },
+    ]) {
+      const attempt = () => resolveConfig(options, {});
+      expect(attempt).toThrow(DatabricksConfigError);
+      expect(attempt).toThrow(/shorter than 8 characters/);
+      expect(attempt).not.toThrow(/short"|dapi1/);
+    }
+    for (const host of ["localhost:8080", "127.0.0.1:1", "[::1]:2"]) {
+      const config = resolveConfig({ apimUrl: `http://${host}`, subscriptionKey: "dev" }, {});
+      expect(config.secrets).toEqual(["dev"]);
+    }
+  });
+
+  it.each([
+    ["CRLF in a value", { "X-App": "a\r\nInjected: yes" }, /headers\["X-App"\] contains a line break/],
+    ["LF in a value", { "X-App": "a\nb" }, /headers\["X-App"\]/],
+    ["NUL in a value", { "X-App": "a\u0000b" }, /headers\["X-App"\]/],
+    ["non-Latin-1 value", { "X-App": "snowman ☃" }, /headers\["X-App"\]/],
+    ["CRLF in a name", { "X-App\r\nInjected": "v" }, /"X-App\\r\\nInjected" is not a valid header name/],
+    ["space in a name", { "X App": "v" }, /not a valid header name/],
+    ["non-string value", { "X-App": 1 }, /headers\["X-App"\] must be a string/],
+  ])("refuses %s, naming the header but not its value", (_label, headers, message) => {
+    const secret = "s3cr3t-value";
+    const withSecret = Object.fromEntries(
+      Object.entries(headers).map(([k, v]) => [k, typeof v === "string" ? `${v}${secret}` : v]),
+    );
+    const attempt = () =>
+      resolveConfig(
+        { apimUrl: "https://apim.example.net", subscriptionKey: key, headers: withSecret as never },
+        {},
+      );
+    expect(attempt).toThrow(DatabricksConfigError);
+    expect(attempt).toThrow(message);
+    expect(attempt).not.toThrow(secret);
+  });
+
+  it("accepts ordinary header names and values, tabs and Latin-1 included", () => {
+    const headers = { "X-App": "my app/1.0\tü", "x-ms-client-request-id": "abc" };
+    expect(
+      resolveConfig({ apimUrl: "https://apim.example.net", subscriptionKey: key, headers }, {}).headers,
+    ).toEqual(headers);
   });
 });

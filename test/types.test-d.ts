@@ -60,3 +60,31 @@ export async function checks(): Promise<void> {
   const wrong: User[] = await collect(client, "/api/2.1/clusters/list");
   void wrong;
 }
+
+/**
+ * Options accept `undefined` (issue 14): under exactOptionalPropertyTypes (tsconfig.json) an app can
+ * pass `process.env.X` straight through, and an unset variable means "fall back".
+ */
+export function optionsAcceptUndefined(env: Record<string, string | undefined>): void {
+  createDatabricksClient({
+    apimUrl: env.GATEWAY,
+    subscriptionKey: env.APIM_KEY,
+    apiSuffix: env.SUFFIX,
+    userAgent: env.APP,
+    maxRetries: undefined,
+    credential: undefined,
+    scopes: undefined,
+    headers: { "X-Tenant": env.TENANT },
+  });
+  createDatabricksClient({ workspaceUrl: env.HOST, token: env.TOKEN, timeout: undefined });
+  createDatabricksClient({ subscriptionKey: env.APIM_KEY });
+  createDatabricksClient({
+    apimUrl: "https://apim.example.net",
+    // @ts-expect-error one mode or the other, not both
+    workspaceUrl: "https://adb-1.1.azuredatabricks.net",
+  });
+  // @ts-expect-error a token is for direct mode, not alongside an APIM subscription key
+  createDatabricksClient({ subscriptionKey: "0123456789abcdef", token: "dapi0123456789" });
+  // @ts-expect-error maxRetries is a number
+  createDatabricksClient({ apimUrl: "https://apim.example.net", maxRetries: "3" });
+}
