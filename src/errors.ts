@@ -208,7 +208,10 @@ export class DatabricksTimeoutError extends DatabricksConnectionError {
 export class DatabricksAuthError extends DatabricksApimError {
   override name = "DatabricksAuthError";
 }
-/** The client was configured wrongly; thrown by `createDatabricksClient` before any request. */
+/**
+ * The client was configured wrongly (thrown by `createDatabricksClient`), or a call's input cannot be
+ * sent (e.g. a query that refers to itself); always before any request.
+ */
 export class DatabricksConfigError extends Error {
   override name = "DatabricksConfigError";
 }
