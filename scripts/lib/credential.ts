@@ -142,6 +142,8 @@ export interface SelectCredentialInput {
   /** `--credential` as given, if given. */
   flag: string | undefined;
   env: Env;
+  /** A choice already made by `chooseCredential` (then `flag` is ignored). */
+  choice?: CredentialChoice;
   /** Entra authority for the cloud; `AZURE_AUTHORITY_HOST` in `env` wins. */
   authorityHost?: string;
   /** @default dynamic import of @azure/identity */
@@ -157,7 +159,7 @@ export interface SelectedCredential extends CredentialChoice {
 
 /** Chooses (see `chooseCredential`) and builds the credential. Makes no network call. */
 export async function selectCredential(input: SelectCredentialInput): Promise<SelectedCredential> {
-  const choice = chooseCredential(input.flag, input.env);
+  const choice = input.choice ?? chooseCredential(input.flag, input.env);
   const identity = await (input.load ?? (() => import("@azure/identity")))();
   const authorityHost = input.env.AZURE_AUTHORITY_HOST ?? input.authorityHost;
   const common = authorityHost ? { authorityHost } : {};

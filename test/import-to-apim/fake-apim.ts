@@ -12,6 +12,23 @@ import { HttpResponse, http } from "msw";
 import { findSchemaCycles, normalizeOperationName } from "../../scripts/lib/apim-rules.js";
 import { listOperations, type OpenApiDocument } from "../../scripts/lib/spec.js";
 
+/**
+ * The bearer token the fake accepts: JWT-shaped with the claims an Entra ARM token carries, so the
+ * run's "acting as" line has something to read. The signature part is not checked by anyone.
+ */
+export const TOKEN = [
+  "eyJhbGciOiJub25lIn0",
+  Buffer.from(
+    JSON.stringify({
+      tid: "72f988bf-0000-0000-0000-0000000000aa",
+      oid: "0b1c2d3e-0000-0000-0000-0000000000bb",
+      upn: "deployer@contoso.com",
+      idtyp: "user",
+    }),
+  ).toString("base64url"),
+  "dGVzdC1zaWduYXR1cmU",
+].join(".");
+
 export interface FakeOperation {
   name: string;
   method: string;
@@ -167,7 +184,7 @@ export function createFakeApim(options: {
       authorization: request.headers.get("authorization"),
       body,
     });
-    if (request.headers.get("authorization") !== "Bearer test-token")
+    if (request.headers.get("authorization") !== `Bearer ${TOKEN}`)
       return error(401, "AuthenticationFailed", "bad token");
     if (url.searchParams.get("api-version") !== "2024-05-01")
       return error(400, "InvalidApiVersion", "api-version");
