@@ -39,8 +39,14 @@ export function armErrorFrom(
       (detail) => `\n  - ${detail.target ? `${detail.target}: ` : ""}${detail.message ?? detail.code ?? ""}`,
     )
     .join("");
+  // Redact first, then shorten: a cut through a secret would leave a prefix no redaction recognises.
   const reason =
-    error?.message ?? (typeof body === "string" && body !== "" ? body.slice(0, 500) : "no error body");
+    error?.message ??
+    (typeof body === "string" && body !== "" ? truncate(redact(body), 500) : "no error body");
   const prefix = status === undefined ? what : `${what}: ${status}`;
   return new ArmError(redact(`${prefix}${code ? ` ${code}` : ""}: ${reason}${details}`), status, code);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }

@@ -7,20 +7,27 @@
  * parts of the SDK we would rely on are small enough to own and test here:
  *
  * - **Retries**: ARM throttles with 429 and has transient 5xx; both are retried honouring
- *   `Retry-After` (seconds or a date), otherwise with exponential backoff plus jitter. Network errors
- *   are retried too: every call made is a GET, a HEAD or an idempotent PUT.
- * - **Long-running operations**: see `lro.ts`; the import is followed to a terminal state and a
- *   failure is thrown with ARM's error details.
+ *   `Retry-After` (seconds or a date), otherwise with the repository's one exponential backoff
+ *   (src/retry-timing.ts). Network errors are retried too: every call made is a GET, a HEAD or an
+ *   idempotent PUT.
+ * - **Conflicts**: a write that meets an operation still running on the API (409
+ *   PessimisticConcurrencyConflict "Operation on the API is in progress", 412, or 409/422
+ *   ManagementApiRequestFailed) is retried with backoff until a deadline, as Azure/apiops's publisher
+ *   does (src/common/Http.cs, `CommonRetryPolicy.ShouldRetryInner`).
+ * - **Long-running operations**: see `lro.ts` (core-lro's rules); the import is followed to a terminal
+ *   state and a failure is thrown with ARM's error details.
+ * - **Redirects** are never followed (`redirect: "manual"`): a 3xx from ARM is an error, so the token
+ *   is never replayed to wherever a `Location` points.
  * - **Paging**: `nextLink` is followed until absent.
  * - **Token safety**: poll and `nextLink` URLs come from the server and are followed only when their
  *   origin is the ARM endpoint, so the token can never be sent elsewhere; error text is redacted.
  */
 import type { TokenCredential } from "@azure/identity";
 import { redactAll } from "../../src/redact.js";
-import { parseRetryAfter } from "../../src/retry-timing.js";
+import { type Backoff, parseRetryAfter, retryDelay } from "../../src/retry-timing.js";
 import { ArmError, armErrorFrom } from "./arm-error.js";
 import { ARM_API_VERSION } from "./clouds.js";
-import { followLongRunning, isLongRunning, type Reply } from "./lro.js";
+import { followLongRunning, type Reply } from "./lro.js";
 
 export { ArmError } from "./arm-error.js";
 
@@ -40,6 +47,8 @@ export interface ArmClientOptions {
   maxRetries?: number;
   /** Deadline for one long-running operation. @default 15 minutes */
   lroTimeoutMs?: number;
+  /** How long a write keeps retrying while another operation runs on the API. @default 10 minutes */
+  conflictTimeoutMs?: number;
   /** Progress notifications (retries, polls) for the caller's log. */
   onEvent?: (event: ArmEvent) => void;
 }
@@ -51,6 +60,8 @@ export type ArmEvent =
       method: string;
       path: string;
       status: number | undefined;
+      /** ARM's error code when the retry is for a conflict, e.g. PessimisticConcurrencyConflict. */
+      code?: string | undefined;
       delayMs: number;
       attempt: number;
     }
@@ -74,7 +85,24 @@ export interface ArmClient {
 
 /** 408 and 429 are throttling/timeouts; the 5xx are ARM's transient failures. */
 const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/** The longest `Retry-After` honoured. */
 const MAX_DELAY_MS = 120_000;
+/** Between retries without `Retry-After`: ≈1 s, 2 s, 4 s … up to a minute (ARM asks for patience). */
+export const ARM_RETRY_BACKOFF: Readonly<Backoff> = { initial: 1_000, max: 60_000, factor: 2, jitter: 0.25 };
+
+/** apiops's rule for a write that met another operation on the same API (see the file comment). */
+export function isConflict(status: number, body: unknown): boolean {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const code = typeof error?.code === "string" ? error.code.toLowerCase() : "";
+  const message = typeof error?.message === "string" ? error.message.toLowerCase() : "";
+  if (status === 412) return true;
+  if ((status === 409 || status === 422) && code === "managementapirequestfailed") return true;
+  return (
+    status === 409 &&
+    (code === "pessimisticconcurrencyconflict" || code === "conflict") &&
+    message.includes("operation on the api is in progress")
+  );
+}
 const SERVICE_PREFIX =
   /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ApiManagement\/service\/[^/]+/i;
 
@@ -113,21 +141,35 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
     return url;
   };
 
-  const backoff = (attempt: number) => Math.min(MAX_DELAY_MS, 1000 * 2 ** attempt * (1 + random() * 0.25));
-  const retryLater = async (
+  const wait = async (
     method: string,
     url: URL,
     status: number | undefined,
     delayMs: number,
     attempt: number,
+    code?: string,
   ) => {
-    options.onEvent?.({ kind: "retry", method, path: shortPath(url), status, delayMs, attempt: attempt + 1 });
+    const event = { kind: "retry", method, path: shortPath(url), status, delayMs, attempt } as const;
+    options.onEvent?.(code ? { ...event, code } : event);
     await sleep(delayMs);
   };
+  /** The next delay, or `undefined` when the retry budget or the deadline is spent. */
+  const nextDelay = (retry: number, response: Response | undefined, deadline: number) =>
+    retryDelay({
+      retry,
+      retryAfter: parseRetryAfter(response?.headers.get("retry-after"), now()),
+      remaining: deadline - now(),
+      backoff: ARM_RETRY_BACKOFF,
+      maxRetryAfter: MAX_DELAY_MS,
+      random: random(),
+    });
 
   /** One request with retries; 404 is an answer (not an error) only where `allow404` says so. */
   const send = async (method: string, url: URL, body?: unknown, allow404 = false): Promise<Reply> => {
-    for (let attempt = 0; ; attempt++) {
+    let transient = 0;
+    let conflicts = 0;
+    let conflictDeadline: number | undefined;
+    for (let attempt = 1; ; attempt++) {
       const headers: Record<string, string> = {
         authorization: `Bearer ${await getToken()}`,
         accept: "application/json",
@@ -135,30 +177,43 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
       if (body !== undefined) headers["content-type"] = "application/json";
       let response: Response;
       try {
-        const init = { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) };
+        const init: RequestInit = {
+          method,
+          headers,
+          redirect: "manual",
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        };
         response = await options.fetch(url, init);
       } catch (error) {
-        if (attempt >= maxRetries)
+        const delay =
+          transient < maxRetries ? nextDelay(++transient, undefined, Number.POSITIVE_INFINITY) : undefined;
+        if (delay === undefined)
           throw new ArmError(
             clean(`${method} ${shortPath(url)}: ${(error as Error).message}`),
             undefined,
             undefined,
           );
-        await retryLater(method, url, undefined, backoff(attempt), attempt);
+        await wait(method, url, undefined, delay, attempt);
         continue;
       }
-      if (RETRY_STATUSES.has(response.status) && attempt < maxRetries) {
-        const hinted = parseRetryAfter(response.headers.get("retry-after"), now());
-        // Drain rather than cancel: cancelling some mocked bodies never settles.
+      if (response.status >= 300 && response.status < 400) {
         await response.arrayBuffer().catch(() => undefined);
-        await retryLater(
-          method,
-          url,
+        throw new ArmError(
+          clean(
+            `${method} ${shortPath(url)}: ${response.status} redirect to ${response.headers.get("location") ?? "(no Location)"} not followed; ARM does not redirect`,
+          ),
           response.status,
-          Math.min(MAX_DELAY_MS, hinted ?? backoff(attempt)),
-          attempt,
+          undefined,
         );
-        continue;
+      }
+      if (RETRY_STATUSES.has(response.status) && transient < maxRetries) {
+        const delay = nextDelay(++transient, response, Number.POSITIVE_INFINITY);
+        if (delay !== undefined) {
+          // Drain rather than cancel: cancelling some mocked bodies never settles.
+          await response.arrayBuffer().catch(() => undefined);
+          await wait(method, url, response.status, delay, attempt);
+          continue;
+        }
       }
       const text = method === "HEAD" ? "" : await response.text();
       let parsed: unknown = text;
@@ -166,6 +221,15 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
         parsed = text === "" ? undefined : JSON.parse(text);
       } catch {
         // Not JSON: keep the text for the error message.
+      }
+      if (method !== "GET" && method !== "HEAD" && isConflict(response.status, parsed)) {
+        conflictDeadline ??= now() + (options.conflictTimeoutMs ?? 10 * 60_000);
+        const delay = nextDelay(++conflicts, response, conflictDeadline);
+        if (delay !== undefined) {
+          const code = (parsed as { error?: { code?: string } }).error?.code ?? String(response.status);
+          await wait(method, url, response.status, delay, attempt, code);
+          continue;
+        }
       }
       if (response.status >= 400 && !(response.status === 404 && allow404))
         throw armErrorFrom(`${method} ${shortPath(url)}`, response.status, parsed, clean);
@@ -201,13 +265,13 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
       const url = toUrl(path);
       writes++;
       const first = await send("PUT", url, body);
-      if (!isLongRunning(first)) return first.body;
       return followLongRunning(first, url, `PUT ${shortPath(url)}`, {
-        get: (pollUrl) => send("GET", pollUrl),
+        get: (pollUrl) => send("GET", pollUrl, undefined, true),
         toUrl: (pollUrl) => toUrl(pollUrl),
         fail: (what, failed) => armErrorFrom(what, undefined, failed, clean),
         sleep,
         now,
+        random,
         timeoutMs: options.lroTimeoutMs ?? 15 * 60_000,
         onPoll: (what, status) => options.onEvent?.({ kind: "poll", path: what, status }),
       });

@@ -9,6 +9,13 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import {
+  CREDENTIAL_KINDS,
+  type CredentialChoice,
+  CredentialChoiceError,
+  chooseCredential,
+  EXIT_CREDENTIAL,
+} from "../lib/credential.js";
 import { SPEC_PATH } from "../lib/spec.js";
 import { CLOUDS, type CloudName, isCloudName } from "./clouds.js";
 
@@ -61,6 +68,11 @@ const FLAGS = {
     bool: false,
     help: "custom ARM origin (token scope follows it)",
   },
+  credential: {
+    env: "AZURE_TOKEN_CREDENTIALS",
+    bool: false,
+    help: `who to act as: ${CREDENTIAL_KINDS.join(" | ")} (default developer: az/azd/PowerShell sign-in)`,
+  },
 } as const;
 
 type Flag = keyof typeof FLAGS;
@@ -89,6 +101,8 @@ export interface ImportOptions {
   rollback: boolean;
   cloud: CloudName;
   armEndpoint: string | undefined;
+  /** Which credential; `--credential` wins over `AZURE_TOKEN_CREDENTIALS` (see lib/credential.ts). */
+  credential: CredentialChoice;
 }
 
 /** Result of parsing: options, a request for help, or the reasons the input is unusable. */
@@ -113,8 +127,9 @@ export function usage(): string {
     ...rows,
     `${"  --help".padEnd(40)}print this text`,
     "",
-    "Credentials: DefaultAzureCredential (honours AZURE_TOKEN_CREDENTIALS, e.g. AzureCliCredential).",
-    "Exit codes: 0 success or no changes, 1 Azure call or verification failed, 2 invalid input.",
+    "Credentials: your developer sign-in (az login, azd auth login, Connect-AzAccount), never this machine's",
+    "managed identity unless --credential or AZURE_TOKEN_CREDENTIALS (dev, prod, AzureCliCredential, …) asks.",
+    `Exit codes: 0 success or no changes, 1 Azure call or verification failed, 2 invalid input, ${EXIT_CREDENTIAL} no token.`,
     "",
   ].join("\n");
 }
@@ -209,6 +224,15 @@ export function parseCommandLine(
   const cloudName = text("cloud") ?? "AzureCloud";
   if (!isCloudName(cloudName))
     errors.push(`--cloud "${cloudName}" is not one of ${Object.keys(CLOUDS).join(", ")}`);
+  let credential = chooseCredential(undefined, {});
+  try {
+    // The generic `text()` would read AZURE_TOKEN_CREDENTIALS as a flag value; its values differ.
+    const flag = typeof values.credential === "string" ? values.credential : undefined;
+    credential = chooseCredential(flag, env);
+  } catch (error) {
+    if (!(error instanceof CredentialChoiceError)) throw error;
+    errors.push(error.message);
+  }
   const revision = bool("revision");
   if (revision && rollback) errors.push("use either --revision or --rollback, not both");
 
@@ -237,6 +261,7 @@ export function parseCommandLine(
     rollback,
     cloud: isCloudName(cloudName) ? cloudName : "AzureCloud",
     armEndpoint: text("arm-endpoint"),
+    credential,
   };
   return errors.length > 0 ? { kind: "invalid", errors } : { kind: "options", options };
 }

@@ -4,17 +4,27 @@
  *
  * Steps: validate (no network) → read current state → plan → apply only what changed → verify.
  * `run()` takes every side effect as a dependency (credential, fetch, clock, output, files) so tests
- * drive it in-process against an in-memory APIM; only the CLI path at the bottom creates a
- * `DefaultAzureCredential`, and only after validation passed.
+ * drive it in-process against an in-memory APIM. The credential is built (lib/credential.ts: the
+ * developer sign-in unless asked otherwise) only after validation passed, and before the first ARM
+ * request the run prints who it acts as, read from the token's claims.
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { TokenCredential } from "@azure/identity";
 import { redactAll } from "../../src/redact.js";
+import {
+  CredentialError,
+  cachingCredential,
+  describeIdentity,
+  type IdentityModule,
+  type SelectedCredential,
+  selectCredential,
+  whoAmI,
+} from "../lib/credential.js";
 import { type AppliedStep, applyPlan, applyRollback, seconds } from "./apply.js";
 import { createArmClient } from "./arm.js";
-import { EXIT_INVALID, type ImportOptions, parseCommandLine, usage } from "./cli.js";
+import { EXIT_INVALID, parseCommandLine, usage } from "./cli.js";
 import { CLOUDS, resolveArmEndpoint } from "./clouds.js";
 import { computePlan, computeRollback, type Plan, type RollbackPlan } from "./plan.js";
 import { formatPlan, formatRollback, formatSummary } from "./report.js";
@@ -24,8 +34,10 @@ import { readCurrentRevision, type VerifyResult, verifyApi } from "./verify.js";
 
 /** Side effects of a run; everything defaults to the real thing. */
 export interface RunDeps {
-  /** @default DefaultAzureCredential for the selected cloud */
+  /** A ready credential (tests); @default the one `--credential`/`AZURE_TOKEN_CREDENTIALS` select */
   credential?: TokenCredential;
+  /** Loads @azure/identity; @default dynamic import */
+  identity?: () => Promise<IdentityModule>;
   fetch?: typeof fetch;
   stdout?: { write(text: string): unknown };
   stderr?: { write(text: string): unknown };
@@ -48,7 +60,7 @@ interface JsonResult {
   errors?: string[];
 }
 
-/** Runs the command; resolves with the process exit code (0 ok, 1 Azure/verify failure, 2 bad input). */
+/** Runs the command; resolves with the exit code (0 ok, 1 Azure/verify failure, 2 bad input, 3 no token). */
 export async function run(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
@@ -109,13 +121,26 @@ export async function run(
     backendId: options.backendId,
     product: options.rollback ? undefined : options.product,
   };
-  let credential: TokenCredential;
+  let selected: SelectedCredential;
   try {
-    credential = deps.credential ?? (await defaultCredential(options, env));
+    selected = deps.credential
+      ? { ...options.credential, credential: cachingCredential(deps.credential, now) }
+      : await selectCredential({
+          flag: undefined,
+          choice: options.credential,
+          env,
+          authorityHost: CLOUDS[options.cloud].authorityHost,
+          ...(deps.identity ? { load: deps.identity } : {}),
+          now,
+        });
+    log(`  ${describeIdentity(selected, await whoAmI(selected, endpoint.scope, env))}`);
   } catch (error) {
-    // e.g. an AZURE_TOKEN_CREDENTIALS value the library does not know.
-    return invalid([`cannot create the Azure credential: ${(error as Error).message}`]);
+    if (!(error instanceof CredentialError))
+      return invalid([`cannot create the Azure credential: ${(error as Error).message}`]);
+    stderr.write(`import-to-apim: ${error.message}\n`);
+    return finish(error.exitCode, { status: "failed", errors: [error.message] });
   }
+  const credential = selected.credential;
   const arm = createArmClient({
     ...endpoint,
     credential,
@@ -178,11 +203,7 @@ export async function run(
     log(`  verify: ${desired.spec.operations.length} operations and the policy match`);
     return done("applied", 0, verify);
   } catch (error) {
-    const message = redactAll((error as Error).message ?? String(error), []);
-    const hint = /credential|authentication/i.test((error as Error).name ?? "")
-      ? "\n  Sign in with `az login`, or choose a credential with AZURE_TOKEN_CREDENTIALS (e.g. AzureCliCredential)."
-      : "";
-    return fail([`${message}${hint}`]);
+    return fail([redactAll((error as Error).message ?? String(error), [])]);
   }
 
   function done(status: JsonResult["status"], code: number, verify?: VerifyResult): number {
@@ -214,17 +235,6 @@ export async function run(
       errors,
     });
   }
-}
-
-/** The real credential: DefaultAzureCredential for the cloud's authority (env AZURE_AUTHORITY_HOST wins). */
-async function defaultCredential(
-  options: ImportOptions,
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<TokenCredential> {
-  const { DefaultAzureCredential } = await import("@azure/identity");
-  return new DefaultAzureCredential({
-    authorityHost: env.AZURE_AUTHORITY_HOST ?? CLOUDS[options.cloud].authorityHost,
-  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { ArmError, type ArmEvent, createArmClient } from "../../scripts/apim/arm.js";
 
@@ -7,8 +9,11 @@ const PATH = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManageme
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
 
 /** A client over a scripted fetch: replies are consumed in order; every call is recorded. */
-function scripted(replies: Reply[], extra: { lroTimeoutMs?: number; token?: string } = {}) {
-  const calls: Array<{ method: string; url: string; authorization: string | null }> = [];
+function scripted(
+  replies: Reply[],
+  extra: { lroTimeoutMs?: number; conflictTimeoutMs?: number; token?: string } = {},
+) {
+  const calls: Array<{ method: string; url: string; authorization: string | null; redirect?: string }> = [];
   const sleeps: number[] = [];
   const events: ArmEvent[] = [];
   let clock = 0;
@@ -18,6 +23,7 @@ function scripted(replies: Reply[], extra: { lroTimeoutMs?: number; token?: stri
       method: init?.method ?? "GET",
       url: String(input),
       authorization: headers.get("authorization"),
+      ...(init?.redirect ? { redirect: init.redirect } : {}),
     });
     const reply = replies.shift();
     if (!reply) throw new TypeError("fetch failed");
@@ -44,6 +50,7 @@ function scripted(replies: Reply[], extra: { lroTimeoutMs?: number; token?: stri
     random: () => 0,
     onEvent: (event) => events.push(event),
     ...(extra.lroTimeoutMs ? { lroTimeoutMs: extra.lroTimeoutMs } : {}),
+    ...(extra.conflictTimeoutMs ? { conflictTimeoutMs: extra.conflictTimeoutMs } : {}),
   });
   return { arm, calls, sleeps, events };
 }
@@ -58,6 +65,7 @@ describe("ARM client", () => {
       method: "GET",
       url: `${ORIGIN}${PATH}?api-version=2024-05-01&format=rawxml`,
       authorization: "Bearer test-token",
+      redirect: "manual",
     });
   });
 
@@ -93,7 +101,9 @@ describe("ARM client", () => {
     expect(arm.writes).toBe(1);
   });
 
-  it("follows Azure-AsyncOperation to Succeeded, then reads the result from Location", async () => {
+  // core-lro reads a PUT's result at the request URL (sdk/core/core-lro/src/http/operation.ts,
+  // findResourceLocation: `case "PUT": return requestPath`), not at the temporary Location.
+  it("follows Azure-AsyncOperation to Succeeded, then reads the resource at the PUT's URL", async () => {
     const { arm, calls, sleeps } = scripted([
       accepted({
         "Azure-AsyncOperation": `${ORIGIN}/op/1?api-version=x`,
@@ -109,10 +119,68 @@ describe("ARM client", () => {
       `PUT ${PATH}`,
       "GET /op/1",
       "GET /op/1",
-      "GET /res/1",
+      `GET ${PATH}`,
     ]);
-    expect(sleeps).toEqual([3000, 5000]);
+    // Retry-After first, then the shared backoff (src/retry-timing.ts) with random() = 0.
+    expect(sleeps).toEqual([3000, 7500]);
     expect(calls.every((c) => c.authorization === "Bearer test-token")).toBe(true);
+  });
+
+  // The swagger example ApiManagementCreateApiUsingOai3Import.json (2024-05-01) answers 200 and 201 with
+  // both headers and provisioningState "InProgress"; core-lro polls whenever a header is present.
+  it.each([200, 201])("polls a %i answer that carries the headers and InProgress", async (status) => {
+    const { arm, calls } = scripted([
+      {
+        status,
+        headers: {
+          location: `${ORIGIN}/apis/tempgroup?asyncId=5c73&asyncCode=${status}`,
+          "Azure-AsyncOperation": `${ORIGIN}/tenant/operationResults/5c73`,
+        },
+        body: { name: "petstoreapi", properties: { provisioningState: "InProgress" } },
+      },
+      { status: 200, body: { status: "Succeeded" } },
+      { status: 200, body: { name: "petstoreapi", properties: { provisioningState: "Succeeded" } } },
+    ]);
+    expect(await arm.putAndWait(PATH, {})).toMatchObject({ properties: { provisioningState: "Succeeded" } });
+    expect(calls.map((c) => new URL(c.url).pathname)).toEqual([PATH, "/tenant/operationResults/5c73", PATH]);
+  });
+
+  // core-lro's transformStatus compares lower-cased and knows both spellings of cancelled; the status may
+  // sit under properties (terraform-provider-azurerm#22771: "Missing status property").
+  it("reads nested and differently cased statuses", async () => {
+    const nested = scripted([
+      accepted({ "Azure-AsyncOperation": `${ORIGIN}/op/1` }),
+      { status: 200, body: { properties: { status: "inprogress" } } },
+      { status: 200, body: { properties: { provisioningState: "succeeded" } } },
+      { status: 200, body: { name: "x" } },
+    ]);
+    expect(await nested.arm.putAndWait(PATH, {})).toEqual({ name: "x" });
+    const cancelled = scripted([
+      accepted({ "Azure-AsyncOperation": `${ORIGIN}/op/1` }),
+      { status: 200, body: { properties: { status: "Cancelled" } } },
+    ]);
+    await expect(cancelled.arm.putAndWait(PATH, {})).rejects.toThrow("long-running operation Canceled");
+    const failed = scripted([
+      accepted({ "Azure-AsyncOperation": `${ORIGIN}/op/1` }),
+      { status: 200, body: { status: "FAILED", error: { code: "ValidationError", message: "bad" } } },
+    ]);
+    await expect(failed.arm.putAndWait(PATH, {})).rejects.toThrow(
+      "long-running operation Failed ValidationError: bad",
+    );
+  });
+
+  it("polls the resource itself when a 201 says InProgress without headers (core-lro Body mode)", async () => {
+    const { arm, calls } = scripted([
+      { status: 201, body: { properties: { provisioningState: "InProgress" } } },
+      { status: 200, body: { properties: { provisioningState: "Succeeded" } } },
+      { status: 200, body: { properties: { provisioningState: "Succeeded", v: 2 } } },
+    ]);
+    expect(await arm.putAndWait(PATH, {})).toMatchObject({ properties: { v: 2 } });
+    expect(calls.map((c) => `${c.method} ${new URL(c.url).pathname}`)).toEqual([
+      `PUT ${PATH}`,
+      `GET ${PATH}`,
+      `GET ${PATH}`,
+    ]);
   });
 
   it("throws the operation's error when it ends Failed or Canceled", async () => {
@@ -131,18 +199,24 @@ describe("ARM client", () => {
     await expect(canceled.arm.putAndWait(PATH, {})).rejects.toThrow("long-running operation Canceled");
   });
 
-  it("polls Location alone until it stops answering 202, and surfaces its error", async () => {
+  // terraform-provider-azurerm#23322: APIM's Location answers 404 while a large API is being created.
+  it("polls Location alone through 202 and 404 until it answers, then reads the resource; surfaces an error", async () => {
     const ok = scripted([
-      accepted({ Location: `${ORIGIN}/res/1` }),
+      { status: 201, headers: { Location: `${ORIGIN}/res/1` } },
+      { status: 404, body: { error: { code: "ResourceNotFound", message: "not yet" } } },
       accepted({}),
       { status: 200, body: { done: 1 } },
+      { status: 200, body: { name: "dbw-01" } },
     ]);
-    expect(await ok.arm.putAndWait(PATH, {})).toEqual({ done: 1 });
+    expect(await ok.arm.putAndWait(PATH, {})).toEqual({ name: "dbw-01" });
+    expect(ok.calls.map((c) => new URL(c.url).pathname)).toEqual([PATH, "/res/1", "/res/1", "/res/1", PATH]);
     const bad = scripted([
       accepted({ Location: `${ORIGIN}/res/1` }),
-      { status: 404, body: { error: { code: "NotFound", message: "gone" } } },
+      { status: 400, body: { error: { code: "ValidationError", message: "duplicate signature" } } },
     ]);
-    await expect(bad.arm.putAndWait(PATH, {})).rejects.toThrow("GET /res/1: 404 NotFound: gone");
+    await expect(bad.arm.putAndWait(PATH, {})).rejects.toThrow(
+      "GET /res/1: 400 ValidationError: duplicate signature",
+    );
   });
 
   it("returns at once for a synchronous 200/201 answer", async () => {
@@ -190,5 +264,92 @@ describe("ARM client", () => {
     const error = (await arm.put(PATH, {}).catch((e: unknown) => e)) as Error;
     expect(error.message).toContain("[REDACTED]");
     expect(error.message).not.toContain(token);
+  });
+
+  // Azure/apiops src/common/Http.cs, CommonRetryPolicy.ShouldRetryInner: 412 always; 409/422 with
+  // ManagementApiRequestFailed; 409 Conflict/PessimisticConcurrencyConflict "Operation on the API is in progress".
+  it.each([
+    [409, { code: "PessimisticConcurrencyConflict", message: "Operation on the API is in progress" }],
+    [409, { code: "Conflict", message: "Operation on the API is in progress" }],
+    [412, { code: "PreconditionFailed", message: "The entity has been modified" }],
+    [422, { code: "ManagementApiRequestFailed", message: "Request failed" }],
+    [409, { code: "ManagementApiRequestFailed", message: "Request failed" }],
+  ])("retries a write that meets %i %o with backoff", async (status, error) => {
+    const { arm, calls, sleeps, events } = scripted([
+      { status, body: { error } },
+      { status, body: { error }, headers: { "Retry-After": "4" } },
+      { status: 200, body: { ok: 1 } },
+    ]);
+    expect(await arm.put(PATH, {})).toEqual({ ok: 1 });
+    expect(calls).toHaveLength(3);
+    expect(sleeps).toEqual([1000, 4000]);
+    expect(events[0]).toMatchObject({ kind: "retry", status, code: error.code });
+    expect(arm.writes).toBe(1);
+  });
+
+  it("does not retry other conflicts, nor a conflict on a read; gives up at the conflict deadline", async () => {
+    const other = scripted([{ status: 409, body: { error: { code: "Conflict", message: "name in use" } } }]);
+    await expect(other.arm.put(PATH, {})).rejects.toThrow("409 Conflict: name in use");
+    expect(other.calls).toHaveLength(1);
+    const busy = {
+      status: 409,
+      body: {
+        error: { code: "PessimisticConcurrencyConflict", message: "Operation on the API is in progress" },
+      },
+    };
+    const read = scripted([busy]);
+    await expect(read.arm.get(PATH)).rejects.toThrow("PessimisticConcurrencyConflict");
+    expect(read.calls).toHaveLength(1);
+    const forever = scripted(
+      Array.from({ length: 20 }, () => busy),
+      { conflictTimeoutMs: 10_000 },
+    );
+    await expect(forever.arm.put(PATH, {})).rejects.toThrow(
+      "409 PessimisticConcurrencyConflict: Operation on the API is in progress",
+    );
+    expect(forever.sleeps).toEqual([1000, 2000, 4000]);
+  });
+
+  it("never follows a redirect: a 3xx is an error and nothing is sent to its Location", async () => {
+    const { arm, calls } = scripted([{ status: 302, headers: { Location: "https://evil.example/steal" } }]);
+    await expect(arm.get(PATH)).rejects.toThrow("302 redirect to https://evil.example/steal not followed");
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.redirect).toBe("manual");
+  });
+
+  it("redacts a token before shortening the error text, so half a token never leaks", async () => {
+    const token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4eHh4eHh4In0.c2lnbmF0dXJlLXBhcnQtbG9uZw";
+    // The token straddles the 500-character cut.
+    const body = `${"x".repeat(480)} Bearer ${token} ${"y".repeat(100)}`;
+    const { arm } = scripted([{ status: 400, body }], { token });
+    const error = (await arm.put(PATH, {}).catch((e: unknown) => e)) as Error;
+    expect(error.message).toContain("[REDACTED]");
+    expect(error.message).not.toContain(token.slice(0, 30));
+    expect(error.message).toContain("more characters)");
+  });
+
+  it("with the real fetch, a redirect is not followed and the token goes nowhere else", async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${req.url} ${req.headers.authorization ?? "-"}`);
+      if (req.url?.startsWith("/subscriptions/")) res.writeHead(307, { location: "/elsewhere" }).end();
+      else res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const arm = createArmClient({
+        origin,
+        scope: `${origin}/.default`,
+        credential: { getToken: async () => ({ token: "loopback-token", expiresOnTimestamp: 3600e3 }) },
+        fetch: globalThis.fetch,
+        sleep: async () => {},
+        now: () => 0,
+      });
+      await expect(arm.put(PATH, {})).rejects.toThrow("307 redirect to /elsewhere not followed");
+      expect(seen).toEqual([`${PATH}?api-version=2024-05-01 Bearer loopback-token`]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

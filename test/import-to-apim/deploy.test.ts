@@ -254,19 +254,51 @@ describe("import-to-apim against the fake APIM", () => {
     expect(apim.api()?.revision.policy).toContain(`client-id="${clientId}"`);
   });
 
-  it("explains a credential failure and sends nothing", async () => {
+  it("prints who it acts as before the first request", async () => {
+    fakeApim(server);
+    const result = await runCli(BASE_ARGS);
+    const acting = result.stdout.indexOf("acting as user deployer@contoso.com");
+    expect(acting).toBeGreaterThan(0);
+    expect(acting).toBeLessThan(result.stdout.indexOf("[2/5] read"));
+    expect(result.stdout).toContain(
+      "(object id 0b1c2d3e-0000-0000-0000-0000000000bb, tenant 72f988bf-0000-0000-0000-0000000000aa) via developer sign-in",
+    );
+  });
+
+  it("explains a credential failure with its own exit code and sends nothing", async () => {
     const apim = fakeApim(server);
     const credential = {
       getToken: async () => {
-        throw Object.assign(new Error("Azure CLI could not be found."), {
-          name: "CredentialUnavailableError",
-        });
+        // AzureCliCredential's message when `az` is missing (@azure/identity 4.13.1 azureCliCredential.js).
+        throw Object.assign(
+          new Error("Azure CLI could not be found. Please visit https://aka.ms/azure-cli"),
+          {
+            name: "CredentialUnavailableError",
+          },
+        );
       },
     };
     const result = await runCli(BASE_ARGS, { credential });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain("failed: Azure CLI could not be found.");
-    expect(result.stderr).toContain("AZURE_TOKEN_CREDENTIALS");
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain("Azure CLI could not be found.");
+    expect(result.stderr).toContain("Nothing was sent to Azure.");
+    expect(result.stderr).toContain("install the Azure CLI and run `az login`");
+    expect(apim.requests).toHaveLength(0);
+    // Chosen through AZURE_TOKEN_CREDENTIALS: the hint names it instead of advising to set it.
+    const fromEnv = await runCli(BASE_ARGS, {
+      credential,
+      env: { AZURE_TOKEN_CREDENTIALS: "AzureCliCredential" },
+    });
+    expect(fromEnv.code).toBe(3);
+    expect(fromEnv.stderr).toContain("AZURE_TOKEN_CREDENTIALS=AzureCliCredential chose this credential");
+    expect(apim.requests).toHaveLength(0);
+  });
+
+  it("refuses an unknown --credential as input error before any request", async () => {
+    const apim = fakeApim(server);
+    const result = await runCli([...BASE_ARGS, "--credential", "msi"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--credential "msi" is not one of developer, cli, managed-identity');
     expect(apim.requests).toHaveLength(0);
   });
 

@@ -1,16 +1,48 @@
 /**
- * An in-memory Azure API Management behind MSW, answering the ARM calls `import-to-apim` makes.
- *
- * It behaves like the real service where the script depends on it: the API import PUT answers 202
- * with `Azure-AsyncOperation` and `Location` and takes effect only once polled; operations are derived
- * from the imported document with APIM's name normalisation (and, without
- * `translateRequiredQueryParameters: "query"`, required query parameters in the URL template);
- * recursive schemas fail the import; policies come back re-indented with attributes reordered;
- * revisions and releases work; it can be told to fail an import, drop its operations or throttle.
+ * An in-memory Azure API Management behind MSW, answering the ARM calls `import-to-apim` makes the way
+ * the real service does where the script depends on it (each awkward reply is in fake-apim-replies.ts
+ * with its source):
+ * - an import is long-running: answered as in the swagger example (200/201 + both headers + InProgress)
+ *   or in the other styles, applied only once polled to the end, while writes on the API meet 409
+ *   "Operation on the API is in progress" and reads see the previous import;
+ * - operations come from the imported document with APIM's name normalisation (required query
+ *   parameters in the URL template unless `translateRequiredQueryParameters: "query"`); recursive
+ *   schemas fail the import;
+ * - an import PUT resets the API properties it is not given, and a backend PUT replaces the backend;
+ * - policies come back re-indented with attributes reordered; revisions and releases work;
+ * - it can be told to fail an import, drop its operations, throttle, or refuse the next writes.
  */
 import { HttpResponse, http } from "msw";
 import { findSchemaCycles, normalizeOperationName } from "../../scripts/lib/apim-rules.js";
 import { listOperations, type OpenApiDocument } from "../../scripts/lib/spec.js";
+import {
+  armError,
+  importAccepted,
+  inProgressConflict,
+  type LroStyle,
+  reindent,
+  type StatusShape,
+  statusBody,
+} from "./fake-apim-replies.js";
+
+export { reindent };
+
+/**
+ * The bearer token the fake accepts: JWT-shaped with the claims an Entra ARM token carries, so the
+ * run's "acting as" line has something to read. The signature part is not checked by anyone.
+ */
+export const TOKEN = [
+  "eyJhbGciOiJub25lIn0",
+  Buffer.from(
+    JSON.stringify({
+      tid: "72f988bf-0000-0000-0000-0000000000aa",
+      oid: "0b1c2d3e-0000-0000-0000-0000000000bb",
+      upn: "deployer@contoso.com",
+      idtyp: "user",
+    }),
+  ).toString("base64url"),
+  "dGVzdC1zaWduYXR1cmU",
+].join(".");
 
 export interface FakeOperation {
   name: string;
@@ -24,10 +56,11 @@ export interface FakeRevision {
   operations: FakeOperation[];
   policy: string | undefined;
 }
-/** A fake API with its revisions. */
+/** A fake API with its revisions and releases. */
 export interface FakeApi {
   revisions: Map<number, FakeRevision>;
   current: number;
+  releases?: Map<string, Record<string, unknown>>;
 }
 /** A request the fake received. */
 export interface Recorded {
@@ -43,6 +76,16 @@ type ArmFailure = {
   message: string;
   details?: Array<{ code: string; target?: string; message: string }>;
 };
+interface Pending {
+  polls: number;
+  notFound: number;
+  run: () => ArmFailure | undefined;
+  outcome?: ArmFailure | "ok";
+  ref: string;
+}
+
+/** What an import PUT resets when it is not given (see `importInto`). */
+const DEFAULT_KEY_NAMES = { header: "Ocp-Apim-Subscription-Key", query: "subscription-key" };
 
 /** Creates the fake; register `fake.handlers` with `server.use(...)`. */
 export function createFakeApim(options: {
@@ -51,26 +94,26 @@ export function createFakeApim(options: {
   resourceGroup: string;
   serviceName: string;
   products?: string[];
-  lroStyle?: "async" | "location";
+  lroStyle?: LroStyle;
+  statusShape?: StatusShape;
+  /** Polls of `Location` answered 404 before it answers at all (terraform-provider-azurerm#23322). */
+  locationNotFoundPolls?: number;
   pageSize?: number;
 }) {
   const origin = options.origin ?? "https://management.azure.com";
+  const style = options.lroStyle ?? "example";
   const prefix = `/subscriptions/${options.subscriptionId}/resourceGroups/${options.resourceGroup}/providers/Microsoft.ApiManagement/service/${options.serviceName}/`;
   const backends = new Map<string, Record<string, unknown>>();
   const apis = new Map<string, FakeApi>();
   const links = new Set<string>();
   const requests: Recorded[] = [];
-  const pending = new Map<
-    string,
-    { polls: number; run: () => ArmFailure | undefined; outcome?: ArmFailure | "ok"; apiRef: string }
-  >();
+  const pending = new Map<string, Pending>();
+  const refusals: Array<{ status: number; code: string; message: string }> = [];
   let throttles = 0;
   let nextFailure: { error: ArmFailure } | undefined;
   let dropNext = false;
   let counter = 0;
 
-  const error = (status: number, code: string, message: string) =>
-    HttpResponse.json({ error: { code, message } }, { status });
   const parseRef = (ref: string) => {
     const [id = "", rev] = ref.split(";rev=");
     return { id, rev: rev === undefined ? undefined : Number(rev) };
@@ -86,17 +129,19 @@ export function createFakeApim(options: {
     const found = resolve(ref);
     if (!found) return undefined;
     const { id } = parseRef(ref);
-    const props = {
-      ...found.revision.properties,
-      apiRevision: String(found.rev),
-      isCurrent: found.api.current === found.rev,
-    };
     return {
       id: `${prefix}apis/${ref}`,
       name: found.rev === found.api.current ? id : ref,
-      properties: props,
+      properties: {
+        ...found.revision.properties,
+        apiRevision: String(found.rev),
+        isCurrent: found.api.current === found.rev,
+      },
     };
   };
+  /** An import still running on this API (any revision) blocks writes to it. */
+  const busy = (apiId: string) =>
+    [...pending.values()].some((op) => op.outcome === undefined && parseRef(op.ref).id === apiId);
 
   /** Applies an import (or a revision copy) to `ref`; returns an ARM error for a bad document. */
   const importInto = (ref: string, props: Record<string, unknown>): ArmFailure | undefined => {
@@ -145,12 +190,68 @@ export function createFakeApim(options: {
             return { name, method, urlTemplate, displayName: op.summary ?? name };
           });
       dropNext = false;
-      revision.properties.description = (doc.info as { description?: string }).description;
-      if (rest.serviceUrl === undefined) revision.properties.serviceUrl = doc.servers?.[0]?.url;
+      // An import PUT resets what it is not given: user authorization (azure-powershell#18880,
+      // azure-cli#22871), the subscription key names (api-management-developer-portal#1194), and it takes
+      // description/contact/license from the document (terraform azurerm_api_management_api docs).
+      const p = revision.properties;
+      for (const name of ["authenticationSettings", "contact", "license", "description"]) delete p[name];
+      p.subscriptionKeyParameterNames = DEFAULT_KEY_NAMES;
+      p.subscriptionRequired = true;
+      const info = doc.info as { description?: string; contact?: unknown; license?: unknown };
+      if (info.description !== undefined) p.description = info.description;
+      if (info.contact !== undefined) p.contact = info.contact;
+      if (info.license !== undefined) p.license = info.license;
+      if (rest.serviceUrl === undefined) p.serviceUrl = doc.servers?.[0]?.url;
     }
     Object.assign(revision.properties, rest);
     api.revisions.set(n, revision);
     return undefined;
+  };
+
+  const startImport = (ref: string, props: Record<string, unknown>): Response => {
+    const id = `op${++counter}`;
+    const failure = nextFailure;
+    nextFailure = undefined;
+    const created = resolve(ref) === undefined;
+    pending.set(id, {
+      polls: 1,
+      notFound: options.locationNotFoundPolls ?? 0,
+      ref,
+      run: () => failure?.error ?? importInto(ref, props),
+    });
+    const base = `${origin}${prefix}`;
+    const before = apiBody(ref) ?? { id: `${prefix}apis/${ref}`, name: ref, properties: {} };
+    return importAccepted(
+      style,
+      created,
+      {
+        status: `${base}operationStatuses/${id}?api-version=2024-05-01`,
+        location: `${base}operationResults/${id}?api-version=2024-05-01`,
+        exampleLocation: `${base}apis/tempgroup?api-version=2024-05-01&asyncId=${id}&asyncCode=${created ? 201 : 200}`,
+      },
+      before,
+    );
+  };
+  const finish = (op: Pending) => {
+    op.outcome ??= op.run() ?? "ok";
+    return op.outcome;
+  };
+
+  /** Body-mode polling: the API GET reports the running import's provisioning state. */
+  const apiGet = (ref: string): Response => {
+    const op = [...pending.values()].find((o) => o.ref === ref && o.outcome === undefined);
+    if (op && style === "body") {
+      if (op.polls-- > 0)
+        return HttpResponse.json({
+          ...(apiBody(ref) ?? {}),
+          properties: { provisioningState: "InProgress" },
+        });
+      const outcome = finish(op);
+      if (outcome !== "ok")
+        return HttpResponse.json({ properties: { provisioningState: "Failed" }, error: outcome });
+    }
+    const body = apiBody(ref);
+    return body ? HttpResponse.json(body) : armError(404, "ResourceNotFound", "api");
   };
 
   const handle = async (request: Request): Promise<Response> => {
@@ -160,80 +261,69 @@ export function createFakeApim(options: {
     const path = url.pathname.startsWith(prefix)
       ? url.pathname.slice(prefix.length).split("/").map(decodeURIComponent).join("/")
       : url.pathname;
-    requests.push({
-      method: request.method,
-      url,
-      path,
-      authorization: request.headers.get("authorization"),
-      body,
-    });
-    if (request.headers.get("authorization") !== "Bearer test-token")
-      return error(401, "AuthenticationFailed", "bad token");
+    const m = request.method;
+    requests.push({ method: m, url, path, authorization: request.headers.get("authorization"), body });
+    if (request.headers.get("authorization") !== `Bearer ${TOKEN}`)
+      return armError(401, "AuthenticationFailed", "bad token");
     if (url.searchParams.get("api-version") !== "2024-05-01")
-      return error(400, "InvalidApiVersion", "api-version");
+      return armError(400, "InvalidApiVersion", "api-version");
     if (throttles > 0) {
       throttles--;
-      return HttpResponse.json(
-        { error: { code: "TooManyRequests", message: "Throttled" } },
-        { status: 429, headers: { "Retry-After": "1" } },
-      );
+      return armError(429, "TooManyRequests", "Throttled", { "Retry-After": "1" });
     }
-    if (!url.pathname.startsWith(prefix)) return error(404, "ResourceNotFound", "unknown service");
+    if (!url.pathname.startsWith(prefix)) return armError(404, "ResourceNotFound", "unknown service");
     const seg = path.split("/");
+    const write = m !== "GET" && m !== "HEAD";
+    const refusal = write ? refusals.shift() : undefined;
+    if (refusal) return armError(refusal.status, refusal.code, refusal.message);
+    if (write && seg[0] === "apis" && busy(parseRef(seg[1] ?? "").id)) return inProgressConflict();
     const props = ((body as { properties?: Record<string, unknown> } | undefined)?.properties ??
       {}) as Record<string, unknown>;
-    const m = request.method;
 
     if (seg[0] === "backends" && seg.length === 2) {
       const id = seg[1] ?? "";
       if (m === "GET") {
         const b = backends.get(id);
-        return b ? HttpResponse.json({ name: id, properties: b }) : error(404, "ResourceNotFound", "backend");
+        return b
+          ? HttpResponse.json({ name: id, properties: b })
+          : armError(404, "ResourceNotFound", "backend");
       }
+      // PUT replaces the whole backend: whatever the body leaves out (credentials, tls, circuitBreaker) is
+      // gone afterwards (azure-cli#29363).
       const created = !backends.has(id);
-      backends.set(id, { ...props, url: props.url });
+      backends.set(id, { ...props });
       return HttpResponse.json({ name: id, properties: props }, { status: created ? 201 : 200 });
     }
     if (seg[0] === "apis" && seg.length === 2) {
       const ref = seg[1] ?? "";
-      if (m === "GET")
-        return HttpResponse.json(apiBody(ref) ?? { error: { code: "ResourceNotFound" } }, {
-          status: apiBody(ref) ? 200 : 404,
-        });
-      const id = `op${++counter}`;
-      const failure = nextFailure;
-      nextFailure = undefined;
-      pending.set(id, { polls: 1, apiRef: ref, run: () => failure?.error ?? importInto(ref, props) });
-      const base = `${origin}${prefix}`;
-      const headers: Record<string, string> = {
-        Location: `${base}operationResults/${id}?api-version=2024-05-01`,
-        "Retry-After": "2",
-      };
-      if (options.lroStyle !== "location")
-        headers["Azure-AsyncOperation"] = `${base}operationStatuses/${id}?api-version=2024-05-01`;
-      return new HttpResponse(null, { status: 202, headers });
+      return m === "GET" ? apiGet(ref) : startImport(ref, props);
     }
     if ((seg[0] === "operationStatuses" || seg[0] === "operationResults") && seg.length === 2) {
       const op = pending.get(seg[1] ?? "");
-      if (!op) return error(404, "ResourceNotFound", "operation");
+      if (!op) return armError(404, "ResourceNotFound", "operation");
+      const shape = options.statusShape ?? "top";
+      if (seg[0] === "operationResults" && op.notFound > 0) {
+        op.notFound--;
+        return armError(404, "ResourceNotFound", `Api not found.`);
+      }
       if (op.polls > 0) {
         op.polls--;
         return seg[0] === "operationStatuses"
-          ? HttpResponse.json({ status: "InProgress" })
+          ? HttpResponse.json(statusBody(shape, "InProgress"))
           : new HttpResponse(null, { status: 202, headers: { "Retry-After": "2" } });
       }
-      op.outcome ??= op.run() ?? "ok";
+      const outcome = finish(op);
       if (seg[0] === "operationStatuses")
         return HttpResponse.json(
-          op.outcome === "ok" ? { status: "Succeeded" } : { status: "Failed", error: op.outcome },
+          outcome === "ok" ? statusBody(shape, "Succeeded") : statusBody(shape, "Failed", outcome),
         );
-      return op.outcome === "ok"
-        ? HttpResponse.json(apiBody(op.apiRef))
-        : HttpResponse.json({ error: op.outcome }, { status: 400 });
+      return outcome === "ok"
+        ? HttpResponse.json(apiBody(op.ref))
+        : HttpResponse.json({ error: outcome }, { status: 400 });
     }
     if (seg[0] === "apis" && seg[2] === "operations" && seg.length === 3) {
       const found = resolve(seg[1] ?? "");
-      if (!found) return error(404, "ResourceNotFound", "api");
+      if (!found) return armError(404, "ResourceNotFound", "api");
       const size = options.pageSize ?? 50;
       const skip = Number(url.searchParams.get("$skip") ?? 0);
       const page = found.revision.operations.slice(skip, skip + size);
@@ -249,19 +339,19 @@ export function createFakeApim(options: {
     }
     if (seg[0] === "apis" && seg[2] === "policies" && seg[3] === "policy") {
       const found = resolve(seg[1] ?? "");
-      if (!found) return error(404, "ResourceNotFound", "api");
+      if (!found) return armError(404, "ResourceNotFound", "api");
       if (m === "GET")
         return found.revision.policy === undefined
-          ? error(404, "ResourceNotFound", "policy")
+          ? armError(404, "ResourceNotFound", "policy")
           : HttpResponse.json({ properties: { format: "rawxml", value: reindent(found.revision.policy) } });
-      if (props.format !== "rawxml") return error(400, "ValidationError", "format");
+      if (props.format !== "rawxml") return armError(400, "ValidationError", "format");
       const created = found.revision.policy === undefined;
       found.revision.policy = String(props.value);
       return HttpResponse.json({ properties: { format: "rawxml" } }, { status: created ? 201 : 200 });
     }
     if (seg[0] === "apis" && seg[2] === "revisions") {
       const api = apis.get(seg[1] ?? "");
-      if (!api) return error(404, "ResourceNotFound", "api");
+      if (!api) return armError(404, "ResourceNotFound", "api");
       const value = [...api.revisions.entries()].map(([n, r]) => ({
         apiId: `/apis/${seg[1]};rev=${n}`,
         apiRevision: String(n),
@@ -270,22 +360,43 @@ export function createFakeApim(options: {
       }));
       return HttpResponse.json({ value, nextLink: null });
     }
-    if (seg[0] === "apis" && seg[2] === "releases" && m === "PUT") {
-      const target = String(props.apiId ?? "").replace(/^.*\/apis\//, "");
-      const found = resolve(target);
-      if (!found || parseRef(target).rev === undefined) return error(400, "ValidationError", "release apiId");
-      found.api.current = found.rev;
-      return HttpResponse.json({ name: seg[3], properties: props }, { status: 201 });
-    }
+    if (seg[0] === "apis" && seg[2] === "releases") return release(seg, m, props);
     if (seg[0] === "products" && seg[2] === "apis" && seg.length === 4) {
       const known = (options.products ?? []).includes(seg[1] ?? "");
       const key = `${seg[1]}/${seg[3]}`;
       if (m === "HEAD") return new HttpResponse(null, { status: links.has(key) ? 204 : 404 });
-      if (!known) return error(404, "ResourceNotFound", `Product ${seg[1]} not found`);
+      if (!known) return armError(404, "ResourceNotFound", `Product ${seg[1]} not found`);
       links.add(key);
       return HttpResponse.json({ name: seg[3] }, { status: 201 });
     }
-    return error(400, "UnexpectedRequest", `${m} ${path}`);
+    return armError(400, "UnexpectedRequest", `${m} ${path}`);
+  };
+
+  /** Releases: list, PUT (makes the named revision current), DELETE. */
+  const release = (seg: string[], m: string, props: Record<string, unknown>): Response => {
+    const api = apis.get(seg[1] ?? "");
+    if (!api) return armError(404, "ResourceNotFound", "api");
+    api.releases ??= new Map();
+    const releases = api.releases;
+    if (m === "GET" && seg.length === 3)
+      return HttpResponse.json({
+        value: [...releases].map(([name, p]) => ({ name, properties: p })),
+        nextLink: null,
+      });
+    const releaseId = seg[3] ?? "";
+    if (m === "DELETE") {
+      releases.delete(releaseId);
+      return new HttpResponse(null, { status: 200 });
+    }
+    if (m !== "PUT") return armError(400, "UnexpectedRequest", `${m} release`);
+    const target = String(props.apiId ?? "").replace(/^.*\/apis\//, "");
+    const found = resolve(target);
+    if (!found || parseRef(target).rev === undefined)
+      return armError(400, "ValidationError", "release apiId");
+    found.api.current = found.rev;
+    const created = !releases.has(releaseId);
+    releases.set(releaseId, props);
+    return HttpResponse.json({ name: releaseId, properties: props }, { status: created ? 201 : 200 });
   };
 
   return {
@@ -309,25 +420,9 @@ export function createFakeApim(options: {
     throttle(count: number) {
       throttles = count;
     },
+    /** The next writes are refused with these ARM errors, in order (412, 422, 409 …). */
+    refuseNextWrites(...replies: Array<{ status: number; code: string; message: string }>) {
+      refusals.push(...replies);
+    },
   };
-}
-
-/** What APIM does to a stored policy: one element per line, tab indentation, attributes reordered. */
-export function reindent(xml: string): string {
-  const tokens = xml.match(/<!--[\s\S]*?-->|<[^>]+>|[^<]+/g) ?? [];
-  let depth = 0;
-  const lines: string[] = [];
-  for (const token of tokens) {
-    if (token.trim() === "") continue;
-    if (token.startsWith("</")) depth--;
-    let out = token.trim();
-    const tag = /^<([\w:.-]+)((?:\s+[\w:.-]+="[^"]*")*)\s*(\/?)>$/.exec(out);
-    if (tag) {
-      const attrs = [...(tag[2] ?? "").matchAll(/([\w:.-]+)="([^"]*)"/g)].reverse();
-      out = `<${tag[1]}${attrs.map((a) => ` ${a[1]}="${a[2]}"`).join("")}${tag[3] ? " /" : ""}>`;
-    }
-    lines.push(`${"\t".repeat(Math.max(0, depth))}${out}`);
-    if (tag && !tag[3]) depth++;
-  }
-  return lines.join("\r\n");
 }

@@ -9,11 +9,11 @@ import { join } from "node:path";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import { run } from "../../scripts/apim/main.js";
+import { type RunDeps, run } from "../../scripts/apim/main.js";
 import { SPEC_PATH } from "../../scripts/lib/spec.js";
-import { createFakeApim } from "./fake-apim.js";
+import { createFakeApim, TOKEN } from "./fake-apim.js";
 
-export const TOKEN = "test-token";
+export { TOKEN };
 export const SUBSCRIPTION = "11111111-2222-3333-4444-555555555555";
 export const WORKSPACE = "https://adb-1234567890123456.7.azuredatabricks.net";
 export const BASE_ARGS = [
@@ -67,15 +67,19 @@ export function fakeApim(
 /** Runs the command; returns exit code, output and the sleeps it asked for. */
 export async function runCli(
   args: string[],
-  opts: { env?: Record<string, string>; credential?: TokenCredential } = {},
+  opts: {
+    env?: Record<string, string | undefined>;
+    credential?: TokenCredential;
+    /** Build the credential from the command line with this @azure/identity instead of injecting one. */
+    identity?: RunDeps["identity"];
+  } = {},
 ) {
   let stdout = "";
   let stderr = "";
   let clock = 1_700_000_000_000;
   const sleeps: number[] = [];
-  const credential = opts.credential ?? staticCredential();
   const code = await run(args, opts.env ?? {}, {
-    credential,
+    ...(opts.identity ? { identity: opts.identity } : { credential: opts.credential ?? staticCredential() }),
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     now: () => clock,
