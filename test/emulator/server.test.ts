@@ -72,7 +72,12 @@ describe("startMockGateway", () => {
         else controller.enqueue(new Uint8Array(64 * 1024));
       },
     });
-    const chunked = await fetch(url, { method: "POST", headers, body: endless, duplex: "half" } as RequestInit);
+    const chunked = await fetch(url, {
+      method: "POST",
+      headers,
+      body: endless,
+      duplex: "half",
+    } as RequestInit);
     expect(chunked.status).toBe(413);
     expect(sent).toBeLessThan(64 * 1024 * 1024);
     const after = await fetch(`${server.url}/dbw-01/api/2.1/clusters/list`, { headers });
