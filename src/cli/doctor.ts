@@ -5,8 +5,8 @@
  * outside the whitelist are forwarded. The key comes only from the environment (never a flag, so it
  * never shows in a process list) and never reaches the output.
  */
-import { parseArgs } from "node:util";
 import { routes } from "../generated/routes.js";
+import { type DoctorInput, parseDoctorInput } from "./doctor-input.js";
 import { type Cause, type ProbeResult, probe } from "./probe.js";
 import { hideSecrets } from "./safe-output.js";
 
@@ -76,7 +76,7 @@ export async function doctorCommand(
 ): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
-  const input = parseInput(argv, env);
+  const input = parseDoctorInput(argv, env);
   if (input === "help") {
     stdout.write(DOCTOR_USAGE);
     return 0;
@@ -103,80 +103,7 @@ export async function doctorCommand(
   return ok ? 0 : 1;
 }
 
-interface Input {
-  base: string;
-  key: string | undefined;
-  json: boolean;
-  timeoutMs: number;
-}
-
-function parseInput(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-): Input | "help" | { error: string; key: string | undefined } {
-  const key = env.DATABRICKS_APIM_SUBSCRIPTION_KEY?.trim() || undefined;
-  if (argv.some((arg) => /^--(subscription-)?key(=|$)/.test(arg)))
-    return {
-      error: "the subscription key is never a flag: set DATABRICKS_APIM_SUBSCRIPTION_KEY instead.",
-      key,
-    };
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        "apim-url": { type: "string" },
-        "api-suffix": { type: "string" },
-        json: { type: "boolean" },
-        timeout: { type: "string" },
-        help: { type: "boolean" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    return { error: (error as Error).message, key };
-  }
-  if (values.help) return "help";
-  const rawUrl = (values["apim-url"] as string | undefined) ?? env.DATABRICKS_APIM_URL?.trim();
-  if (!rawUrl) return { error: "missing --apim-url (or DATABRICKS_APIM_URL).", key };
-  let url: URL;
-  try {
-    url = new URL(rawUrl);
-  } catch {
-    return { error: `--apim-url "${rawUrl}" is not a URL.`, key };
-  }
-  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback))
-    return {
-      error: `--apim-url must use https:// (plain http only for localhost), got ${url.protocol}`,
-      key,
-    };
-  if (url.username || url.password || url.search || url.hash)
-    return { error: "--apim-url must not carry credentials, a query string or a fragment.", key };
-  const suffix =
-    ((values["api-suffix"] as string | undefined) ?? env.DATABRICKS_APIM_API_SUFFIX?.trim()) || "dbw-01";
-  const cleanSuffix = suffix.replace(/^\/+|\/+$/g, "");
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.~/-]*$/.test(cleanSuffix))
-    return { error: `--api-suffix "${suffix}" is not a URL path suffix.`, key };
-  const origin = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
-  if (origin.endsWith(`/${cleanSuffix}`))
-    return {
-      error: `--apim-url ends with the API suffix "/${cleanSuffix}": drop it, the suffix is added.`,
-      key,
-    };
-  if (key !== undefined && !/^[!-~]+$/.test(key))
-    return {
-      error: "DATABRICKS_APIM_SUBSCRIPTION_KEY contains whitespace, control or non-ASCII characters.",
-      key,
-    };
-  const timeoutMs = values.timeout === undefined ? 10_000 : Number(values.timeout);
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
-    return { error: `--timeout must be a positive integer of milliseconds.`, key };
-  return { base: `${origin}/${cleanSuffix}`, key, json: values.json === true, timeoutMs };
-}
-
-async function diagnose(input: Input, fetchFn: typeof fetch): Promise<Check[]> {
+async function diagnose(input: DoctorInput, fetchFn: typeof fetch): Promise<Check[]> {
   const checks: Check[] = [];
   const send = (path: string) =>
     probe(`${input.base}${path}`, input.key, { fetch: fetchFn, timeoutMs: input.timeoutMs });
@@ -189,10 +116,11 @@ async function diagnose(input: Input, fetchFn: typeof fetch): Promise<Check[]> {
       : r.kind === "ok"
         ? `HTTP ${r.status}`
         : `${r.code}: ${r.message}`;
-  const limited = (r: ProbeResult) =>
-    r.kind === "refused" && (r.cause === "rate-limited" || r.cause === "quota-exceeded")
-      ? (fail("gateway-limits", r.cause, said(r)), true)
-      : false;
+  const limited = (r: ProbeResult): boolean => {
+    if (r.kind !== "refused" || (r.cause !== "rate-limited" && r.cause !== "quota-exceeded")) return false;
+    fail("gateway-limits", r.cause, said(r));
+    return true;
+  };
 
   const paths = PROBES.filter((path) =>
     routes.some((route) => route.method === "GET" && route.path === path),

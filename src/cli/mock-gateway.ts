@@ -188,6 +188,8 @@ export async function mockGatewayCommand(argv: string[]): Promise<number | undef
     console.log(MOCK_GATEWAY_USAGE);
     return 0;
   }
+  // Loaded outside the try below, so that a missing msw reaches the bin's install hint.
+  await import("../testing/index.js");
   let server: MockGatewayServer;
   try {
     server = await startFromArgs(args);
