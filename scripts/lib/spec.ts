@@ -9,6 +9,12 @@ import { parse } from "yaml";
 /** Absolute path of the curated spec. */
 export const SPEC_PATH = fileURLToPath(new URL("../../openapi/databricks-workspace.yaml", import.meta.url));
 
+/**
+ * Absolute path of the admin spec: SCIM operations the grant script calls directly on the workspace.
+ * Never imported into APIM (import-to-apim reads SPEC_PATH only), so never part of the whitelist.
+ */
+export const ADMIN_SPEC_PATH = fileURLToPath(new URL("../../openapi/databricks-admin.yaml", import.meta.url));
+
 /** The subset of OpenAPI 3.0 the scripts read. */
 export interface OpenApiOperation {
   operationId?: string;

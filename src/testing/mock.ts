@@ -4,8 +4,10 @@
  * state through `mock.gateway`, `mock.workspace` and `mock.clock`; call `mock.reset()` between tests.
  */
 import type { HttpHandler } from "msw";
+import { createIdentityGrant, idMaker } from "./admin.js";
 import { type Clock, createTestClock, type TestClock } from "./clock.js";
-import { createGateway, type GatewayControls, type RateLimit } from "./gateway.js";
+import { createDirectWorkspace } from "./direct.js";
+import { createGateway, type GatewayControls, type Quota, type RateLimit } from "./gateway.js";
 import { createWorkspace, type WorkspaceControls } from "./workspace/index.js";
 import { DEFAULT_TIMING, type Timing } from "./workspace/progress.js";
 import { resolveSeed, type WorkspaceSeed } from "./workspace/seed.js";
@@ -34,10 +36,26 @@ export interface DatabricksMockOptions<C extends Clock = TestClock> {
    * @default { pollsPerStep: 1, stepMs: 30_000 }
    */
   timing?: Partial<Timing>;
-  /** `false` reproduces "managed identity not added to the workspace". @default true */
+  /**
+   * `false` starts without a service principal for the gateway's managed identity in the workspace
+   * ("managed identity not added to the workspace": Databricks answers 401). @default true
+   */
   managedIdentityGranted?: boolean;
+  /**
+   * Application (client) id of the gateway's managed identity; calls through the gateway succeed iff an
+   * active service principal with it exists. @default the seed's `me.userName`
+   */
+  managedIdentityAppId?: string;
+  /** The bearer token that is a workspace admin for direct calls. @default any non-empty token */
+  adminToken?: string;
   /** Turn on APIM's `rate-limit-by-key` policy. @default undefined (off) */
   rateLimit?: RateLimit;
+  /** Turn on APIM's `quota-by-key` policy. @default undefined (off) */
+  quota?: Quota;
+  /** Forward any GET under the suffix, like a hand-wired `GET /*` operation. @default false */
+  wildcard?: boolean;
+  /** Every call gets APIM's backend-failure 500. @default false */
+  backendDown?: boolean;
   /** SQL statement emulation options. */
   sql?: StatementOptions;
 }
@@ -56,6 +74,8 @@ export interface DatabricksMock<C extends Clock = TestClock> {
   readonly clock: C;
   /** Gateway controls: keys, managed identity, rate limits, recorded requests. */
   readonly gateway: GatewayControls;
+  /** Application id of the gateway's managed identity. */
+  readonly managedIdentityAppId: string;
   /** Workspace controls per area: inspect and change state. */
   readonly workspace: WorkspaceControls;
   /** Back to the seed and the initial gateway settings; recorded requests are cleared. */
@@ -75,30 +95,51 @@ export function createDatabricksMock<C extends Clock = TestClock>(
       "Failed to create the mock: timing.pollsPerStep must be an integer ≥ 0 and timing.stepMs a number > 0.",
     );
   }
+  const baseUrl = `${apimUrl}/${apiSuffix}`;
+  const workspace = createWorkspace({ baseUrl, clock, timing, sql: options.sql });
+  const seed = resolveSeed(options.seed);
+  const appId = options.managedIdentityAppId ?? seed.me.userName ?? "00000000-0000-4000-8000-00000000a9e1";
+  const nextId = idMaker();
+  const identity = createIdentityGrant(workspace.directory, appId, nextId);
+  const granted = options.managedIdentityGranted ?? true;
+  const load = () => {
+    workspace.load(structuredClone(seed));
+    identity.set(granted);
+  };
+  load();
   const gateway = createGateway({
     apimUrl,
     apiSuffix,
     keys: options.keys ?? [TEST_SUBSCRIPTION_KEY],
     clock,
-    managedIdentityGranted: options.managedIdentityGranted ?? true,
+    identity,
     rateLimit: options.rateLimit,
+    quota: options.quota,
+    wildcard: options.wildcard ?? false,
+    backendDown: options.backendDown ?? false,
   });
-  const baseUrl = `${apimUrl}/${apiSuffix}`;
-  const workspace = createWorkspace({ baseUrl, clock, timing, sql: options.sql });
-  const seed = resolveSeed(options.seed);
-  workspace.load(structuredClone(seed));
+  const direct = createDirectWorkspace({
+    apimUrl,
+    apiSuffix,
+    baseUrl,
+    adminToken: options.adminToken,
+    directory: workspace.directory,
+    nextId,
+    workspaceHandlers: () => workspace.handlers,
+  });
 
   return {
-    handlers: [gateway.handler, ...workspace.handlers],
+    handlers: [direct, gateway.handler, ...workspace.handlers],
     apimUrl,
     apiSuffix,
     baseUrl,
     clock,
     gateway: gateway.controls,
+    managedIdentityAppId: appId,
     workspace: workspace.controls,
     reset() {
       gateway.reset();
-      workspace.load(structuredClone(seed));
+      load();
     },
   };
 }

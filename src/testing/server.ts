@@ -28,7 +28,15 @@ export interface MockGatewayServerOptions {
   host?: string;
   /** Called after each answer, e.g. to log it; gets no headers or query, so no key can leak. */
   onResponse?: (line: { method: string; path: string; status: number }) => void;
+  /**
+   * Largest request body read, in bytes; a bigger one gets a 413 without being buffered, and the
+   * connection is closed. @default 16 MiB (Databricks' own per-operation limits are lower)
+   */
+  maxBodyBytes?: number;
 }
+
+/** Default of {@link MockGatewayServerOptions.maxBodyBytes}. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** Starts an HTTP server answering with `mock.handlers` (anything with `handlers` and `apimUrl`). */
 export async function startMockGateway(
@@ -38,7 +46,7 @@ export async function startMockGateway(
   const { createServer } = await import("node:http");
   const host = options.host ?? "127.0.0.1";
   const server: Server = createServer((req, res) => {
-    answer(mock, req, res, options.onResponse).catch((error: unknown) => {
+    answer(mock, req, res, options).catch((error: unknown) => {
       res.destroy(error instanceof Error ? error : new Error(String(error)));
     });
   });
@@ -65,11 +73,26 @@ async function answer(
   mock: { handlers: readonly HttpHandler[]; apimUrl: string },
   req: IncomingMessage,
   res: ServerResponse,
-  onResponse: MockGatewayServerOptions["onResponse"],
+  options: MockGatewayServerOptions,
 ): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
   const method = req.method ?? "GET";
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const chunks = await readBounded(req, limit);
+  if (chunks === "too-large") {
+    // Answer at once and close: the rest of the body is never read into memory.
+    const body = JSON.stringify({
+      statusCode: 413,
+      message: `Request entity too large: this emulator reads at most ${limit} bytes of a request body.`,
+    });
+    res.writeHead(413, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": String(Buffer.byteLength(body)),
+      connection: "close",
+    });
+    res.end(body, () => req.destroy());
+    options.onResponse?.({ method, path: new URL(req.url ?? "/", "http://x").pathname, status: 413 });
+    return;
+  }
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || name === "host" || name === "connection") continue;
@@ -99,5 +122,29 @@ async function answer(
   outHeaders["content-length"] = String(out.length);
   res.writeHead(response.status, outHeaders);
   res.end(method === "HEAD" ? undefined : out);
-  onResponse?.({ method, path: target.pathname, status: response.status });
+  options.onResponse?.({ method, path: target.pathname, status: response.status });
+}
+
+/** The body's chunks, or "too-large" as soon as `Content-Length` or the bytes read pass `limit`. */
+function readBounded(req: IncomingMessage, limit: number): Promise<Buffer[] | "too-large"> {
+  if (Number(req.headers["content-length"] ?? 0) > limit) return Promise.resolve("too-large");
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      // Stop reading (no async iterator: leaving one destroys the socket before the 413 is written).
+      req.off("data", onData);
+      req.pause();
+      chunks.length = 0;
+      resolve("too-large");
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(chunks));
+    req.once("error", reject);
+  });
 }

@@ -74,6 +74,35 @@ describe("npm run demo", () => {
     }
   });
 
+  it("never prints the key, even when the gateway echoes it in data and in errors (issue 10)", async () => {
+    const key = "Echoed-Key-0123456789";
+    const mock = createDatabricksMock({ apimUrl: "http://127.0.0.1", keys: [key] });
+    mock.workspace.identity.setMe({ userName: key, displayName: `caller ${key.toUpperCase()}` });
+    // A wildcard-like gateway that quotes the request's key back in its error body.
+    const echo = http.get("http://127.0.0.1/dbw-01/api/2.0/token-management/*", ({ request }) =>
+      databricksError(
+        404,
+        "ENDPOINT_NOT_FOUND",
+        `no such API for ${request.headers.get("ocp-apim-subscription-key")}`,
+      ),
+    );
+    const server = await startMockGateway({ apimUrl: mock.apimUrl, handlers: [echo, ...mock.handlers] });
+    const lines: string[] = [];
+    try {
+      const run = runDemo({
+        env: { DATABRICKS_APIM_URL: server.url, DATABRICKS_APIM_SUBSCRIPTION_KEY: key },
+        print: (line) => lines.push(line),
+      });
+      const error = (await run.catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(Error);
+      const everything = `${lines.join("\n")}\n${error.message}`.toLowerCase();
+      expect(lines.join("\n")).toContain("[REDACTED]");
+      expect(everything).not.toContain(key.toLowerCase());
+    } finally {
+      await server.close();
+    }
+  });
+
   it("refuses half a configuration with a message that names both variables", async () => {
     await expect(
       runDemo({ env: { DATABRICKS_APIM_URL: "https://apim.example.test" }, print: () => {} }),

@@ -53,6 +53,37 @@ describe("startMockGateway", () => {
     expect(lines.join("\n")).not.toContain(TEST_SUBSCRIPTION_KEY);
   });
 
+  it("answers a body over the cap with 413 without buffering it, and keeps serving (issue 10: a 200 MiB POST killed it)", async () => {
+    const mock = createDatabricksMock({ apimUrl: "http://127.0.0.1" });
+    const server = await startMockGateway(mock, { maxBodyBytes: 1024 * 1024 });
+    cleanups.push(() => server.close());
+    const url = `${server.url}/dbw-01/api/2.0/secrets/put`;
+    const headers = { "Ocp-Apim-Subscription-Key": TEST_SUBSCRIPTION_KEY };
+    // Announced by Content-Length: refused before reading.
+    const announced = await fetch(url, { method: "POST", headers, body: Buffer.alloc(2 * 1024 * 1024, 97) });
+    expect(announced.status).toBe(413);
+    expect(((await announced.json()) as { message: string }).message).toContain("at most 1048576 bytes");
+    // Chunked, no length: refused once the bytes read pass the cap.
+    let sent = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += 64 * 1024;
+        if (sent > 64 * 1024 * 1024) controller.close();
+        else controller.enqueue(new Uint8Array(64 * 1024));
+      },
+    });
+    const chunked = await fetch(url, {
+      method: "POST",
+      headers,
+      body: endless,
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(sent).toBeLessThan(64 * 1024 * 1024);
+    const after = await fetch(`${server.url}/dbw-01/api/2.1/clusters/list`, { headers });
+    expect(after.status).toBe(200);
+  });
+
   it("stops accepting connections when closed", async () => {
     const server = await startMockGateway(createDatabricksMock({ apimUrl: "http://127.0.0.1" }));
     await server.close();

@@ -16,7 +16,7 @@ import { createWorkspaceFiles, type WorkspaceFileControls } from "./files.js";
 import { createJobs, type JobControls } from "./jobs.js";
 import type { Timing } from "./progress.js";
 import { createRepos } from "./repos.js";
-import { createScim, type IdentityControls } from "./scim.js";
+import { createScim, type IdentityControls, type ScimDirectory } from "./scim.js";
 import { createSecrets, type SecretControls } from "./secrets.js";
 import type { WorkspaceSeed } from "./seed.js";
 import { createStatements, type StatementControls, type StatementOptions } from "./statements.js";
@@ -41,6 +41,8 @@ export interface Workspace {
   handlers: HttpHandler[];
   controls: WorkspaceControls;
   load(seed: Required<WorkspaceSeed>): void;
+  /** The SCIM directory (live arrays), for admin operations and the gateway's grant check. */
+  directory: ScimDirectory;
 }
 
 /** Builds the workspace for the gateway at `baseUrl` (APIM URL plus API suffix). */
@@ -87,6 +89,7 @@ export function createWorkspace(options: {
 
   return {
     handlers: [...areas.flatMap((area) => area.handlers), notEmulated],
+    directory: scim.directory,
     load(seed) {
       for (const area of areas) area.load(seed);
     },

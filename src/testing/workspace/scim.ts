@@ -20,8 +20,16 @@ export interface IdentityControls {
 
 const LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse" as const;
 
+/** The live SCIM directory, for the admin operations and the grant check outside this area. */
+export interface ScimDirectory {
+  principals(): ServicePrincipal[];
+  groups(): Group[];
+}
+
 /** Creates the identity area; `userName()` feeds `creator_user_name` fields elsewhere. */
-export function createScim(ctx: WorkspaceContext): WorkspaceArea<IdentityControls> & { userName(): string } {
+export function createScim(
+  ctx: WorkspaceContext,
+): WorkspaceArea<IdentityControls> & { userName(): string; directory: ScimDirectory } {
   let me: User = {};
   let users: User[] = [];
   let groups: Group[] = [];
@@ -79,6 +87,7 @@ export function createScim(ctx: WorkspaceContext): WorkspaceArea<IdentityControl
   return {
     handlers,
     userName: () => me.userName ?? "",
+    directory: { principals: () => principals, groups: () => groups },
     load(seed) {
       me = structuredClone(seed.me);
       users = structuredClone(seed.users).filter((u) => u.id !== me.id);
