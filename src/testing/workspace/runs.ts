@@ -120,7 +120,6 @@ export function createRunBook(ctx: WorkspaceContext) {
           start_time: ctx.clock.now(),
           attempt_number: 0,
           tasks,
-          has_more: false,
           ...(start.jobId === undefined ? {} : { job_id: start.jobId }),
         },
         progress: ctx.progress(),
