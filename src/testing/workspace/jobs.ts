@@ -110,6 +110,7 @@ export function createJobs(ctx: WorkspaceContext): WorkspaceArea<JobControls> {
         runType: "JOB_RUN",
         tasks: job.settings?.tasks ?? [],
         maxConcurrent: job.settings?.max_concurrent_runs,
+        queue: job.settings?.queue?.enabled,
         idempotencyToken: body.idempotency_token,
       });
       return { run_id: record.run.run_id ?? 0, number_in_job: record.run.number_in_job ?? 0 };
