@@ -20,6 +20,7 @@ export {
 } from "./config.js";
 export * from "./errors.js";
 export type * from "./generated/schema.js";
+export * from "./inner-pages.js";
 export {
   collect,
   type ItemOf,

@@ -251,27 +251,55 @@ describe("waitForRun", () => {
     });
   });
 
-  it("merges tasks that continue on further pages of runs/get", async () => {
+  // databricks-sdk-go service/jobs/ext_api.go `GetRun` and databricks-sdk-py mixins/jobs.py `get_run`:
+  // a job run pages its tasks; the other paged arrays (job_clusters, …) continue on every page.
+  it("merges a job run's tasks that continue on further pages of runs/get", async () => {
     const { client, sent } = scripted(
       {
         ...run("TERMINATED", { result_state: "SUCCESS" }),
         tasks: [{ task_key: "a" }],
+        job_clusters: [{ job_cluster_key: "c1" }],
         next_page_token: "p2",
-        has_more: true,
       },
       { run_id: 42, tasks: [{ task_key: "b" }], next_page_token: "p3" },
-      { run_id: 42, tasks: [{ task_key: "c" }], iterations: [{ task_key: "i" }] },
+      { run_id: 42, tasks: [{ task_key: "c" }], job_clusters: [{ job_cluster_key: "c2" }] },
     );
     const result = await waitForRun(client, 42, FAST);
     expect(result.tasks?.map((task) => task.task_key)).toEqual(["a", "b", "c"]);
-    expect(result.iterations).toEqual([{ task_key: "i" }]);
+    expect(result.job_clusters?.map((c) => c.job_cluster_key)).toEqual(["c1", "c2"]);
     expect(result.next_page_token).toBeUndefined();
-    expect(result.has_more).toBeUndefined();
     expect(sent.map((request) => new URL(request.url).search)).toEqual([
       "?run_id=42",
       "?run_id=42&page_token=p2",
       "?run_id=42&page_token=p3",
     ]);
+  });
+
+  // Same sources: a ForEach task run pages its iterations and repeats its one task on every page,
+  // so only `iterations` is merged (merging `tasks` too would repeat the ForEach task per page).
+  it("merges only the iterations of a ForEach task run, never its repeated task", async () => {
+    const forEach = { task_key: "loop", for_each_task: { inputs: "[1,2,3]", task: { task_key: "body" } } };
+    const { client } = scripted(
+      {
+        ...run("TERMINATED", { result_state: "SUCCESS" }),
+        tasks: [forEach],
+        iterations: [{ task_key: "body", run_id: 1 }],
+        next_page_token: "p2",
+      },
+      { run_id: 42, tasks: [forEach], iterations: [{ task_key: "body", run_id: 2 }], next_page_token: "p3" },
+      { run_id: 42, tasks: [forEach], iterations: [{ task_key: "body", run_id: 3 }] },
+    );
+    const result = await waitForRun(client, 42, FAST);
+    expect(result.tasks).toEqual([forEach]);
+    expect(result.iterations?.map((iteration) => iteration.run_id)).toEqual([1, 2, 3]);
+  });
+
+  it("refuses a runs/get page token that repeats instead of looping", async () => {
+    const { client } = scripted(
+      { ...run("TERMINATED"), tasks: [{ task_key: "a" }], next_page_token: "same" },
+      { run_id: 42, tasks: [{ task_key: "b" }], next_page_token: "same" },
+    );
+    await expect(waitForRun(client, 42, FAST)).rejects.toThrow(/did not advance/);
   });
 });
 

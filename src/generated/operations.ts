@@ -30,7 +30,7 @@ export const pagination = {
 /** Operations whose returned object holds arrays that continue on further pages. */
 export const innerPagination = {
   "/api/2.2/jobs/get": {"requestToken":"page_token","responseToken":"next_page_token","arrays":["settings.tasks","settings.job_clusters","settings.parameters","settings.environments"]},
-  "/api/2.2/jobs/runs/get": {"requestToken":"page_token","responseToken":"next_page_token","arrays":["tasks","iterations","job_clusters","job_parameters","repair_history"]},
+  "/api/2.2/jobs/runs/get": {"requestToken":"page_token","responseToken":"next_page_token","arrays":["job_clusters","job_parameters","repair_history"],"exclusive":["iterations","tasks"]},
 } as const;
 
 /** Long-running operations: the target and failure states of the status to poll. */

@@ -60,5 +60,10 @@ export {
   type WorkspaceSeed,
 } from "./workspace/seed.js";
 export type { ColumnSpec, SqlOutcome } from "./workspace/sql-engine.js";
-export type { ExecutedStatement, StatementControls, StatementOptions } from "./workspace/statements.js";
+export type {
+  ExecutedStatement,
+  StatementControls,
+  StatementOptions,
+  StatementTiming,
+} from "./workspace/statements.js";
 export type { WarehouseControls } from "./workspace/warehouses.js";

@@ -8,8 +8,9 @@
  * (`requireSuccess`): they return such runs as if all went well, and the caller has to remember to look.
  */
 import type { DatabricksClient } from "../client.js";
-import { innerPagination, longRunning } from "../generated/operations.js";
+import { longRunning } from "../generated/operations.js";
 import type { ClusterDetails, GetWarehouseResponse, Run } from "../generated/schema.js";
+import { completeRunPages } from "../inner-pages.js";
 import { unwrap } from "../unwrap.js";
 import { failed, type PollSpec, poll, type WaitOptions } from "./poll.js";
 
@@ -59,8 +60,9 @@ export interface WaitForRunOptions extends WaitOptions<Run> {
 }
 
 /**
- * Polls `jobs/runs/get` until the run's life cycle is TERMINATED or SKIPPED; resolves with the run,
- * its task and other paged arrays merged across pages. Throws `OperationFailedError` on
+ * Polls `jobs/runs/get` until the run's life cycle is TERMINATED or SKIPPED; resolves with the whole
+ * run, its further pages merged as `getWholeRun` merges them (a ForEach task run's iterations, never
+ * its repeated task). Throws `OperationFailedError` on
  * INTERNAL_ERROR (or a non-SUCCESS result with `requireSuccess`), `WaitTimeoutError` after `timeout`.
  */
 export async function waitForRun(
@@ -83,7 +85,7 @@ export async function waitForRun(
     errorCode: (run) => run.status?.termination_details?.code,
     hint: "The run page (run_page_url) and jobs/runs/get-output have the details.",
   };
-  const run = await withAllPages(client, runId, await poll(spec, options), options.signal);
+  const run = await completeRunPages(client, runId, await poll(spec, options), { signal: options.signal });
   const result = run.state?.result_state;
   if (options.requireSuccess && result !== "SUCCESS") {
     throw failed({ ...spec, target: ["SUCCESS"] }, run, result ?? run.state?.life_cycle_state ?? "UNKNOWN");
@@ -127,59 +129,4 @@ export function waitForWarehouse(
     },
     options,
   );
-}
-
-type Json = Record<string, unknown>;
-
-/** Runs with many tasks come in pages (`next_page_token`); fetch the rest and merge the arrays. */
-async function withAllPages(
-  client: DatabricksClient,
-  runId: number,
-  first: Run,
-  signal: AbortSignal | undefined,
-): Promise<Run> {
-  const paging = innerPagination["/api/2.2/jobs/runs/get"];
-  if (!first.next_page_token) return first;
-  const merged = structuredClone(first) as Json;
-  const seen = new Set<string>();
-  let token: string | undefined = first.next_page_token;
-  while (token && !seen.has(token)) {
-    seen.add(token);
-    const query = { run_id: runId, [paging.requestToken]: token };
-    const init = signal ? { params: { query }, signal } : { params: { query } };
-    const page = (await unwrap(client.GET("/api/2.2/jobs/runs/get", init))) as Json;
-    for (const field of paging.arrays) {
-      const more = getPath(page, field);
-      if (Array.isArray(more)) setPath(merged, field, [...asArray(getPath(merged, field)), ...more]);
-    }
-    const next = page[paging.responseToken];
-    token = typeof next === "string" ? next : undefined;
-  }
-  delete merged[paging.responseToken];
-  delete merged.has_more;
-  return merged as Run;
-}
-
-function getPath(object: Json, path: string): unknown {
-  return path
-    .split(".")
-    .reduce<unknown>(
-      (value, key) => (value && typeof value === "object" ? (value as Json)[key] : undefined),
-      object,
-    );
-}
-
-function setPath(object: Json, path: string, value: unknown): void {
-  const keys = path.split(".");
-  const last = keys.pop()!;
-  let target = object;
-  for (const key of keys) {
-    if (!target[key] || typeof target[key] !== "object") target[key] = {};
-    target = target[key] as Json;
-  }
-  target[last] = value;
-}
-
-function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
 }

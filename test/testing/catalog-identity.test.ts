@@ -75,10 +75,11 @@ describe("identity", () => {
   });
 
   it("pages SCIM lists by startIndex and filters simply", async () => {
+    mock.workspace.identity.setMe({ id: "1", userName: "grace@example.com", displayName: "Grace" });
     const users = await collect(client, "/api/2.0/preview/scim/v2/Users", {
       params: { query: { count: 1 } },
     });
-    expect(users.map((u) => u.userName)).toEqual([mock.workspace.identity.me().userName, "ada@example.com"]);
+    expect(users.map((u) => u.userName)).toEqual(["grace@example.com", "ada@example.com"]);
     const ada = await collect(client, "/api/2.0/preview/scim/v2/Users", {
       params: { query: { filter: 'userName eq "ada@example.com"' } },
     });
@@ -87,13 +88,15 @@ describe("identity", () => {
 
   it("answers a filter it does not understand with SCIM's own error body", async () => {
     const { error, response } = await client.GET("/api/2.0/preview/scim/v2/Groups", {
-      params: { query: { filter: "displayName pr" } },
+      params: { query: { filter: "displayName pr and" } },
     });
     expect(response.status).toBe(400);
     expect(error).toMatchObject({ status: "400", scimType: "invalidFilter" });
     await expect(
       unwrap(
-        client.GET("/api/2.0/preview/scim/v2/Groups", { params: { query: { filter: "displayName pr" } } }),
+        client.GET("/api/2.0/preview/scim/v2/Groups", {
+          params: { query: { filter: "displayName pr and" } },
+        }),
       ),
     ).rejects.toMatchObject({ errorCode: "SCIM_400" });
   });

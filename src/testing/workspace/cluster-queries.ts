@@ -1,10 +1,11 @@
 /**
  * The read-only queries over clusters: `clusters/list` filters and order (`filter_by.*` and `sort_by.*`
  * arrive as dotted query keys, e.g. `filter_by.cluster_states=RUNNING&filter_by.cluster_states=PENDING`)
- * and `clusters/events` pages, which continue through a `next_page` request body rather than a token.
+ * and `clusters/events` pages, by `page_token` or by the deprecated `next_page` request body.
  */
 import type { ClusterEvent, GetEvents, GetEventsResponse } from "../../generated/schema.js";
 import type { ClusterRecord } from "./clusters.js";
+import { pageOf } from "./paging.js";
 
 /** Filters and orders clusters as `clusters/list` does (default: newest first). */
 export function listClusters(records: ClusterRecord[], query: URLSearchParams): ClusterRecord[] {
@@ -31,7 +32,13 @@ export function listClusters(records: ClusterRecord[], query: URLSearchParams): 
   );
 }
 
-/** One page of a cluster's events for a `clusters/events` request body. */
+/**
+ * One page of a cluster's events for a `clusters/events` request body. With `page_token` or
+ * `page_size` it pages by token (`next_page_token`/`prev_page_token`; `page_size` 0 or absent lets the
+ * server choose, above 500 it is taken as 500); otherwise by the deprecated `offset`/`limit` with
+ * `next_page` and `total_count` (databricks-sdk-go service/compute/model.go `GetEvents`: "Deprecated:
+ * use page_token in combination with page_size instead").
+ */
 export function eventsPage(log: readonly ClusterEvent[], body: GetEvents): GetEventsResponse {
   const types = body.event_types ?? [];
   const all = log.filter(
@@ -41,8 +48,17 @@ export function eventsPage(log: readonly ClusterEvent[], body: GetEvents): GetEv
       (body.end_time === undefined || (e.timestamp ?? 0) <= body.end_time),
   );
   if (body.order !== "ASC") all.reverse();
+  if (body.page_token !== undefined || body.page_size !== undefined) {
+    const size = Math.min(Math.max(body.page_size ?? 0, 0), 500) || DEFAULT_EVENTS;
+    const page = pageOf(all, size, body.page_token || undefined);
+    return {
+      events: structuredClone(page.items),
+      ...(page.next ? { next_page_token: page.next } : {}),
+      ...(page.prev ? { prev_page_token: page.prev } : {}),
+    };
+  }
   const offset = body.offset ?? 0;
-  const limit = Math.min(Math.max(body.limit ?? 50, 1), 500);
+  const limit = Math.min(Math.max(body.limit ?? DEFAULT_EVENTS, 1), 500);
   const events = structuredClone(all.slice(offset, offset + limit));
   const more = offset + events.length < all.length;
   return {
@@ -51,3 +67,6 @@ export function eventsPage(log: readonly ClusterEvent[], body: GetEvents): GetEv
     ...(more ? { next_page: { ...body, offset: offset + limit } } : {}),
   };
 }
+
+/** Events per page when the request does not say ("Defaults to 50"). */
+const DEFAULT_EVENTS = 50;

@@ -15,6 +15,7 @@ import type {
 import { eventsPage, listClusters } from "./cluster-queries.js";
 import type { WorkspaceArea, WorkspaceContext } from "./context.js";
 import {
+  clusterCallerError,
   controlError,
   intParam,
   invalidParameter,
@@ -150,6 +151,8 @@ export function createClusters(ctx: WorkspaceContext): WorkspaceArea<ClusterCont
     }),
     http.post("/api/2.1/clusters/create", ({ body }) => {
       const spark_version = requiredField(body.spark_version, "spark_version");
+      const refused = nodeTypeRefusal(body);
+      if (refused) return refused;
       const record = insert({
         ...body,
         spark_version,
@@ -277,4 +280,21 @@ export function createClusters(ctx: WorkspaceContext): WorkspaceArea<ClusterCont
 function title(state: string | undefined): string {
   const s = (state ?? "UNKNOWN").toLowerCase();
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * Workers need a node type: `node_type_id`, an `instance_pool_id` (whose node type is used; naming
+ * both is refused), or a policy that supplies one. Messages as Databricks words them
+ * (terraform-provider-databricks#2521; Nike-Inc/brickflow#43).
+ */
+function nodeTypeRefusal(body: { node_type_id?: string; instance_pool_id?: string; policy_id?: string }) {
+  if (body.instance_pool_id && body.node_type_id) {
+    return clusterCallerError(
+      "The field 'node_type_id' cannot be supplied when an instance pool ID is provided.",
+    );
+  }
+  if (!body.node_type_id && !body.instance_pool_id && !body.policy_id) {
+    return clusterCallerError("Missing required field 'node_type_id'");
+  }
+  return undefined;
 }

@@ -6,6 +6,7 @@
  */
 import { missingResourceQuirks } from "../../generated/operations.js";
 import { WorkspaceError } from "../http.js";
+import { databricksError } from "../responses.js";
 
 /** 400 INVALID_PARAMETER_VALUE. */
 export function invalidParameter(message: string): WorkspaceError {
@@ -68,4 +69,19 @@ export function pathParam(params: Readonly<Record<string, string>>, name: string
 /** A test called a control wrongly (unknown id, …): a plain error, never an HTTP answer. */
 export function controlError(what: string, why: string): Error {
   return new Error(`[databricks-apim/testing] Failed to ${what}: ${why}`);
+}
+
+/**
+ * The cluster manager's 400 for a caller mistake, with the `details[]` it attaches: one
+ * `google.rpc.ErrorInfo` whose reason is CM_API_ERROR_SOURCE_CALLER_ERROR. Wire body as logged in
+ * databricks/terraform-provider-databricks#2521 for "Missing required field 'node_type_id'".
+ */
+export function clusterCallerError(message: string): Response {
+  return databricksError(400, "INVALID_PARAMETER_VALUE", message, [
+    {
+      "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+      domain: "",
+      reason: "CM_API_ERROR_SOURCE_CALLER_ERROR",
+    },
+  ]);
 }

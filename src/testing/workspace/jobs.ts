@@ -6,6 +6,7 @@
 import type { BaseJob, Job, JobSettings, Run } from "../../generated/schema.js";
 import type { WorkspaceArea, WorkspaceContext } from "./context.js";
 import { intParam, invalidParameter, missingPerSpec, requiredParam } from "./errors.js";
+import { jobPage, listedJob, listedRun, runPage } from "./inner-pages.js";
 import { pageOf } from "./paging.js";
 import { createRunBook, isActive, type RunOutcome } from "./runs.js";
 
@@ -28,6 +29,8 @@ export interface JobControls {
 }
 
 const MISSING_JOB = "GET /api/2.2/jobs/get";
+/** The largest `limit` of `jobs/runs/list` (API 2.2 reference). */
+const RUNS_LIMIT_MAX = 25;
 
 /** Creates the jobs area. */
 export function createJobs(ctx: WorkspaceContext): WorkspaceArea<JobControls> {
@@ -56,9 +59,8 @@ export function createJobs(ctx: WorkspaceContext): WorkspaceArea<JobControls> {
 
   function summary(job: Job, expandTasks: boolean): BaseJob {
     const { tasks, job_clusters, ...settings } = job.settings ?? {};
-    const base: BaseJob = structuredClone({ ...job, settings: { ...settings } });
-    if (expandTasks && base.settings) Object.assign(base.settings, structuredClone({ tasks, job_clusters }));
-    return base;
+    if (expandTasks) return listedJob(job);
+    return structuredClone({ ...job, settings: { ...settings } });
   }
 
   const { http } = ctx;
@@ -77,7 +79,9 @@ export function createJobs(ctx: WorkspaceContext): WorkspaceArea<JobControls> {
         ...(page.prev ? { prev_page_token: page.prev } : {}),
       };
     }),
-    http.get("/api/2.2/jobs/get", ({ query }) => structuredClone(find(requiredParam(query, "job_id")))),
+    http.get("/api/2.2/jobs/get", ({ query }) =>
+      jobPage(find(requiredParam(query, "job_id")), query.get("page_token")),
+    ),
     http.post("/api/2.2/jobs/create", ({ body }) => ({ job_id: add(body) })),
     http.post("/api/2.2/jobs/reset", ({ body }) => {
       find(body.job_id).settings = structuredClone(body.new_settings);
@@ -106,6 +110,7 @@ export function createJobs(ctx: WorkspaceContext): WorkspaceArea<JobControls> {
         runType: "JOB_RUN",
         tasks: job.settings?.tasks ?? [],
         maxConcurrent: job.settings?.max_concurrent_runs,
+        queue: job.settings?.queue?.enabled,
         idempotencyToken: body.idempotency_token,
       });
       return { run_id: record.run.run_id ?? 0, number_in_job: record.run.number_in_job ?? 0 };
@@ -135,14 +140,18 @@ export function createJobs(ctx: WorkspaceContext): WorkspaceArea<JobControls> {
             (run.start_time ?? 0) >= from &&
             (run.start_time ?? 0) <= to,
         );
-      const limit = intParam(query, "limit") ?? 20;
-      if (limit < 1 || limit > 25) throw invalidParameter("limit must be between 1 and 25");
+      // "If a request specifies a limit of 0, the service instead uses the maximum limit."
+      const asked = intParam(query, "limit") ?? 20;
+      const limit = asked === 0 ? RUNS_LIMIT_MAX : asked;
+      if (limit < 1 || limit > RUNS_LIMIT_MAX) throw invalidParameter("limit must be between 0 and 25");
       const page = pageOf(all.slice(intParam(query, "offset") ?? 0), limit, query.get("page_token"));
       const expand = query.get("expand_tasks") === "true";
       return {
-        runs: page.items.map(({ tasks, ...run }) =>
-          structuredClone(expand && tasks ? { ...run, tasks } : run),
-        ),
+        runs: page.items.map((run) => {
+          if (expand) return listedRun(run);
+          const { tasks, job_clusters, ...rest } = run;
+          return structuredClone(rest);
+        }),
         has_more: page.next !== "",
         ...(page.next ? { next_page_token: page.next } : {}),
         ...(page.prev ? { prev_page_token: page.prev } : {}),
@@ -150,7 +159,7 @@ export function createJobs(ctx: WorkspaceContext): WorkspaceArea<JobControls> {
     }),
     http.get("/api/2.2/jobs/runs/get", ({ query }) => {
       const record = book.find(requiredParam(query, "run_id"));
-      const answer = structuredClone(record.run);
+      const answer = runPage(record.run, query.get("page_token"));
       record.progress.poll();
       return answer;
     }),

@@ -16,6 +16,7 @@ import type {
 import type { WorkspaceContext } from "./context.js";
 import { invalidParameter, invalidState, missingPerSpec } from "./errors.js";
 import type { Progress } from "./progress.js";
+import { runStatus, type TerminationCause } from "./run-status.js";
 
 /** How a test wants the next run to end. */
 export interface RunOutcome {
@@ -35,6 +36,8 @@ export interface RunRecord {
   progress: Progress;
   outcome: RunOutcome;
   token: string | undefined;
+  /** The job's `max_concurrent_runs` when the run started. */
+  limit: number;
 }
 
 /** What starting a run needs to know. */
@@ -44,6 +47,8 @@ export interface RunStart {
   runType: RunType;
   tasks: ReadonlyArray<Pick<SubmitTask, "task_key" | "notebook_task" | "existing_cluster_id">>;
   maxConcurrent?: number | undefined;
+  /** The job's `queue.enabled`: past `max_concurrent_runs`, wait QUEUED instead of being SKIPPED. */
+  queue?: boolean | undefined;
   idempotencyToken?: string | undefined;
 }
 
@@ -64,18 +69,42 @@ export function createRunBook(ctx: WorkspaceContext) {
   let nextRunId = 5001;
   let nextOutcome: RunOutcome | undefined;
 
-  function set(record: RunRecord, life: RunLifeCycleState, message: string, result?: RunResultState): void {
+  function set(
+    record: RunRecord,
+    life: RunLifeCycleState,
+    message: string,
+    result?: RunResultState,
+    cause?: TerminationCause,
+  ): void {
     const state = {
       life_cycle_state: life,
       state_message: message,
       ...(result ? { result_state: result } : {}),
     };
+    const status = runStatus(life, result, message, cause);
     record.run.state = state;
-    for (const task of record.run.tasks ?? []) task.state = { ...state };
+    record.run.status = status;
+    for (const task of record.run.tasks ?? []) {
+      task.state = { ...state };
+      task.status = structuredClone(status);
+    }
     if (!isActive(record.run)) {
       record.run.end_time = ctx.clock.now();
       record.run.run_duration = record.run.end_time - (record.run.start_time ?? record.run.end_time);
+      promoteQueued(record.run.job_id);
     }
+  }
+
+  /** A run of the job ended: its oldest queued run starts. */
+  function promoteQueued(jobId: number | undefined): void {
+    if (jobId === undefined) return;
+    const queued = [...runs.values()].find(
+      (r) => r.run.job_id === jobId && r.run.state?.life_cycle_state === "QUEUED",
+    );
+    const running = [...runs.values()].filter(
+      (r) => r.run.job_id === jobId && isActive(r.run) && r.run.state?.life_cycle_state !== "QUEUED",
+    );
+    if (queued && running.length < queued.limit) schedule(queued);
   }
 
   function finish(record: RunRecord): void {
@@ -120,24 +149,28 @@ export function createRunBook(ctx: WorkspaceContext) {
           start_time: ctx.clock.now(),
           attempt_number: 0,
           tasks,
-          has_more: false,
           ...(start.jobId === undefined ? {} : { job_id: start.jobId }),
         },
         progress: ctx.progress(),
         outcome: nextOutcome ?? {},
         token,
+        limit: start.maxConcurrent ?? 1,
       };
       nextOutcome = undefined;
       runs.set(runId, record);
       const others = [...runs.values()].filter((r) => r !== record && r.run.job_id === start.jobId);
       for (const r of others) r.progress.sync();
       const busy = others.filter((r) => isActive(r.run));
-      if (start.jobId !== undefined && busy.length >= (start.maxConcurrent ?? 1)) {
-        const limit = start.maxConcurrent ?? 1;
+      const { limit } = record;
+      if (start.jobId !== undefined && busy.length >= limit && start.queue) {
+        set(record, "QUEUED", `Queued due to reaching maximum concurrent runs of ${limit}.`);
+      } else if (start.jobId !== undefined && busy.length >= limit) {
         set(
           record,
           "SKIPPED",
           `Skipping this run because the limit of ${limit} maximum concurrent runs has been reached.`,
+          undefined,
+          "MAX_CONCURRENT_RUNS_EXCEEDED",
         );
       } else {
         schedule(record);

@@ -5,6 +5,7 @@
  * RESOURCE_ALREADY_EXISTS.
  */
 import type { AclItem, SecretScope } from "../../generated/schema.js";
+import { WorkspaceError } from "../http.js";
 import type { WorkspaceArea, WorkspaceContext } from "./context.js";
 import { alreadyExists, invalidParameter, notFound, requiredField, requiredParam } from "./errors.js";
 
@@ -25,6 +26,9 @@ interface Scope {
 }
 
 const NAME = /^[\w.@-]{1,128}$/;
+/** "The maximum allowed secret value size is 128 KB. The maximum number of secrets in a given scope is 1000." */
+const MAX_VALUE_BYTES = 128 * 1024;
+const MAX_SECRETS_PER_SCOPE = 1000;
 
 /** Creates the secrets area. */
 export function createSecrets(ctx: WorkspaceContext): WorkspaceArea<SecretControls> {
@@ -88,6 +92,22 @@ export function createSecrets(ctx: WorkspaceContext): WorkspaceArea<SecretContro
       if ((body.string_value === undefined) === (body.bytes_value === undefined)) {
         throw invalidParameter("Exactly one of string_value or bytes_value must be specified.");
       }
+      const size =
+        body.string_value === undefined
+          ? base64Bytes(body.bytes_value ?? "")
+          : new TextEncoder().encode(body.string_value).length;
+      if (size > MAX_VALUE_BYTES) {
+        throw invalidParameter(
+          `Size of secret value (${size} bytes) exceeds the maximum allowed size of ${MAX_VALUE_BYTES} bytes.`,
+        );
+      }
+      if (!scope.secrets.has(key) && scope.secrets.size >= MAX_SECRETS_PER_SCOPE) {
+        throw new WorkspaceError(
+          400,
+          "RESOURCE_LIMIT_EXCEEDED",
+          `Scope ${body.scope} has reached the limit of ${MAX_SECRETS_PER_SCOPE} secrets.`,
+        );
+      }
       scope.secrets.set(key, {
         value: body.string_value ?? body.bytes_value ?? "",
         updated: ctx.clock.now(),
@@ -123,4 +143,13 @@ export function createSecrets(ctx: WorkspaceContext): WorkspaceArea<SecretContro
       },
     },
   };
+}
+
+/** Decoded size of a base64 `bytes_value`; 400 when it is not base64. */
+function base64Bytes(value: string): number {
+  try {
+    return atob(value).length;
+  } catch {
+    throw invalidParameter("bytes_value must be base64-encoded.");
+  }
 }

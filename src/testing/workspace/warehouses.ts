@@ -28,7 +28,7 @@ interface WarehouseRecord {
 /** Creates the warehouses area; `use(id)` is for the statements area. */
 export function createWarehouses(ctx: WorkspaceContext): WorkspaceArea<WarehouseControls> & {
   /** The warehouse a statement runs on: 404 if missing, refused if deleted, started if stopped. */
-  use(id: string): { ready(): void };
+  use(id: string): { running: boolean; ready(): void };
 } {
   const warehouses = new Map<string, WarehouseRecord>();
   let serial = 0;
@@ -111,8 +111,10 @@ export function createWarehouses(ctx: WorkspaceContext): WorkspaceArea<Warehouse
     handlers,
     use(id) {
       const record = find(id);
+      const running = record.info.state === "RUNNING";
       start(record);
       return {
+        running,
         ready() {
           // The statement waited for the warehouse; once it runs, so does the warehouse.
           if (record.info.state !== "STARTING") return;
