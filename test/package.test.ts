@@ -179,6 +179,22 @@ describe("a consumer project", () => {
     },
   );
 
+  it("explains a missing msw when the app imports the test kit without it", async () => {
+    // msw is an optional peer dependency, and this consumer did not install it.
+    expect(existsSync(join(app, "node_modules/msw"))).toBe(false);
+    const failure = await runIn(app, process.execPath, [
+      "--input-type=module",
+      "--eval",
+      'await import("databricks-apim/testing");',
+    ]).then(
+      () => "imported",
+      (error: Error) => error.message,
+    );
+    expect(failure).toContain(
+      'databricks-apim/testing needs msw, an optional peer dependency that is not installed. Run "npm install -D msw"',
+    );
+  });
+
   it("type-checks a strict app against the shipped .d.ts (skipLibCheck off)", async () => {
     writeFileSync(
       join(app, "tsconfig.json"),

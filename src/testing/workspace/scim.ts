@@ -5,8 +5,9 @@
  * simple `attr eq|co|sw "value"` filters; anything else gets SCIM's own error body
  * (`{ schemas, detail, status, scimType }`), not the `{ error_code, message }` shape.
  */
-import { HttpResponse } from "msw";
+
 import type { Group, ServicePrincipal, User } from "../../generated/schema.js";
+import { HttpResponse } from "../msw.js";
 import type { WorkspaceArea, WorkspaceContext } from "./context.js";
 import { intParam } from "./errors.js";
 
