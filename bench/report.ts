@@ -112,7 +112,7 @@ export function renderMarkdown(r: Results, date: Date): string {
   const us = fixed(1);
   const cpu = cpus();
   const lines = [
-    "# Benchmarks",
+    `# Benchmarks on Node ${process.version}`,
     "",
     "Written by `npm run bench` (`bench/run.ts`); do not edit by hand.",
     "",

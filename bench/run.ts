@@ -4,7 +4,9 @@
  * stops it whatever happens. Never asserts timings: goals are reported as met or missed.
  *
  * Knobs (environment): BENCH_QUICK=1 (small counts, prints only, does not write results.md),
- * BENCH_ROUNDS, BENCH_REQUESTS, BENCH_WRITE=1 (write results.md even in quick mode).
+ * BENCH_ROUNDS, BENCH_REQUESTS, BENCH_WRITE=1 (write results.md even in quick mode),
+ * BENCH_RESULTS=results-node24.md (another file under bench/, so figures from another Node version
+ * can sit beside these).
  */
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -54,6 +56,10 @@ function startServer(): Promise<{ child: ChildProcess; port: number }> {
 const log = (message: string) => process.stdout.write(`${message}\n`);
 
 async function main(): Promise<void> {
+  // Checked before anything runs: a bad name should not cost a whole benchmark run.
+  const name = process.env.BENCH_RESULTS ?? "results.md";
+  if (!/^[\w.-]+\.md$/.test(name))
+    throw new Error(`BENCH_RESULTS must be a file name ending in .md (got ${name})`);
   const deadline = setTimeout(() => {
     console.error(`Benchmark exceeded ${HARD_DEADLINE_MS / 60_000} minutes; stopping.`);
     process.exit(1);
@@ -123,7 +129,7 @@ async function main(): Promise<void> {
       const markdown = renderMarkdown(results, new Date());
       log(`\n${markdown}`);
       if (!quick || process.env.BENCH_WRITE === "1") {
-        const file = fileURLToPath(new URL("./results.md", import.meta.url));
+        const file = fileURLToPath(new URL(`./${name}`, import.meta.url));
         writeFileSync(file, markdown);
         // The repository's formatter owns bench/**: align the tables the way `npm run lint` expects.
         execFileSync(
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
             stdio: "ignore",
           },
         );
-        log("Wrote bench/results.md");
+        log(`Wrote bench/${name} (Node ${process.version})`);
       } else log("Quick run: bench/results.md not updated (set BENCH_WRITE=1 to write it).");
       const missed = goalRows(results).filter((g) => !g.met);
       if (missed.length > 0) log(`Goals missed: ${missed.map((g) => g.figure).join("; ")}`);

@@ -17,7 +17,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 import { ADMIN_SPEC_PATH, listOperations, loadSpec, type OpenApiDocument, SPEC_PATH } from "./lib/spec.js";
-import { updateReadme } from "./readme-operations.js";
+import { updateOperationsDoc } from "./readme-operations.js";
 
 const OUT_DIR = fileURLToPath(new URL("../src/generated/", import.meta.url));
 const BANNER =
@@ -149,8 +149,8 @@ async function main(): Promise<void> {
     writeFileSync(`${OUT_DIR}${name}`, contents);
     console.log(`wrote src/generated/${name} (${contents.length} bytes)`);
   }
-  updateReadme(loadSpec(SPEC_PATH).doc);
-  console.log("updated the operations table in README.md");
+  updateOperationsDoc(loadSpec(SPEC_PATH).doc);
+  console.log("updated the operations table in docs/operations.md");
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

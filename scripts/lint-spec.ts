@@ -14,8 +14,15 @@ const redoclyOk = redocly.status === 0;
 if (!redoclyOk) process.stderr.write(redocly.stdout + redocly.stderr);
 else console.log("redocly: valid");
 
+// Warnings are known cases that import-to-apim handles (e.g. the recursive ForEachTask schema): listed
+// with --verbose, so that a green `npm test` stays quiet.
+const verbose = process.argv.includes("--verbose");
 const findings = checkApimRules(loadSpec().doc);
-for (const finding of findings) console.log(`apim ${finding.level}: ${finding.message}`);
+for (const finding of findings) {
+  if (verbose || finding.level === "error") console.log(`apim ${finding.level}: ${finding.message}`);
+}
 const errors = findings.filter((finding) => finding.level === "error").length;
-console.log(`apim rules: ${errors} error(s), ${findings.length - errors} warning(s)`);
+const warnings = findings.length - errors;
+const hint = warnings > 0 && !verbose ? " (npm run lint:spec -- --verbose lists them)" : "";
+console.log(`apim rules: ${errors} error(s), ${warnings} warning(s)${hint}`);
 process.exit(redoclyOk && errors === 0 ? 0 : 1);

@@ -1,13 +1,13 @@
 /**
- * The README's table of curated operations, rendered from the spec so it can never drift:
+ * The table of curated operations in docs/operations.md, rendered from the spec so it can never drift:
  * `npm run generate` rewrites the block between the markers, and a test fails when it is stale.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { listOperations, type OpenApiDocument } from "./lib/spec.js";
 
-/** The README file the table lives in. */
-export const README_PATH = fileURLToPath(new URL("../README.md", import.meta.url));
+/** The file the table lives in. */
+export const OPERATIONS_DOC_PATH = fileURLToPath(new URL("../docs/operations.md", import.meta.url));
 const START = "<!-- operations:start (generated from openapi/ by npm run generate) -->";
 const END = "<!-- operations:end -->";
 
@@ -32,18 +32,17 @@ export function renderOperationsTable(doc: OpenApiDocument): string {
   ].join("\n");
 }
 
-/** Returns `readme` with the operations block replaced (or inserted at the `section:operations` marker). */
-export function withOperationsTable(readme: string, doc: OpenApiDocument): string {
+/** Returns `markdown` with the operations block (between the markers) replaced. */
+export function withOperationsTable(markdown: string, doc: OpenApiDocument): string {
   const table = renderOperationsTable(doc);
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start >= 0 && end > start) return readme.slice(0, start) + table + readme.slice(end + END.length);
-  const marker = "<!-- section:operations -->";
-  if (!readme.includes(marker)) throw new Error(`README.md has neither the operations block nor ${marker}`);
-  return readme.replace(marker, `## Curated operations (the APIM whitelist)\n\n${table}`);
+  const start = markdown.indexOf(START);
+  const end = markdown.indexOf(END);
+  if (start < 0 || end < start)
+    throw new Error(`docs/operations.md has no block between ${START} and ${END}`);
+  return markdown.slice(0, start) + table + markdown.slice(end + END.length);
 }
 
-/** Rewrites README.md in place. */
-export function updateReadme(doc: OpenApiDocument): void {
-  writeFileSync(README_PATH, withOperationsTable(readFileSync(README_PATH, "utf8"), doc));
+/** Rewrites the table in docs/operations.md in place. */
+export function updateOperationsDoc(doc: OpenApiDocument): void {
+  writeFileSync(OPERATIONS_DOC_PATH, withOperationsTable(readFileSync(OPERATIONS_DOC_PATH, "utf8"), doc));
 }

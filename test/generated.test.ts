@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { renderGenerated } from "../scripts/generate.js";
 import { loadSpec } from "../scripts/lib/spec.js";
-import { README_PATH, withOperationsTable } from "../scripts/readme-operations.js";
+import { OPERATIONS_DOC_PATH, withOperationsTable } from "../scripts/readme-operations.js";
 
 describe("src/generated/", () => {
   it("is up to date with openapi/ (run `npm run generate` and commit if this fails)", async () => {
@@ -14,13 +14,13 @@ describe("src/generated/", () => {
     }
   });
 
-  it("README's table of operations matches the spec", () => {
-    const readme = readFileSync(README_PATH, "utf8");
+  it("docs/operations.md's table of operations matches the spec", () => {
+    const markdown = readFileSync(OPERATIONS_DOC_PATH, "utf8");
     expect(
-      withOperationsTable(readme, loadSpec().doc),
-      "README operations table is stale: npm run generate",
-    ).toBe(readme);
-    expect(readme).toContain("| sql-statements | POST | `/api/2.0/sql/statements` | `statementsExecute` |");
+      withOperationsTable(markdown, loadSpec().doc),
+      "docs/operations.md's operations table is stale: npm run generate",
+    ).toBe(markdown);
+    expect(markdown).toContain("| sql-statements | POST | `/api/2.0/sql/statements` | `statementsExecute` |");
   });
 
   it("package.json and VERSION agree", async () => {

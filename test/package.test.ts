@@ -3,7 +3,16 @@
  * it offline, imports and requires it, type-checks an app against its `.d.ts`, and calls a loopback
  * server. publint and attw run on the same tarball in `npm run check:package`.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -20,6 +29,15 @@ import {
 } from "./package/consumer.js";
 
 const KEY = "sk-consumer-0123456789abcdef";
+
+/** The README's ```ts blocks as files; a block whose first line is a `// name.ts` comment keeps that name. */
+function readmeExamples(readme: string): { name: string; code: string }[] {
+  return [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match, index) => {
+    const code = match[1] ?? "";
+    const name = /^\/\/ ([\w.-]+\.ts)\n/.exec(code)?.[1] ?? `readme-example-${index + 1}.ts`;
+    return { name, code };
+  });
+}
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
   version: string;
   dependencies: Record<string, string>;
@@ -179,7 +197,26 @@ describe("a consumer project", () => {
     },
   );
 
-  it("type-checks a strict app against the shipped .d.ts (skipLibCheck off)", async () => {
+  it("explains a missing msw when the app imports the test kit without it", async () => {
+    // msw is an optional peer dependency, and this consumer did not install it.
+    expect(existsSync(join(app, "node_modules/msw"))).toBe(false);
+    const failure = await runIn(app, process.execPath, [
+      "--input-type=module",
+      "--eval",
+      'await import("databricks-apim/testing");',
+    ]).then(
+      () => "imported",
+      (error: Error) => error.message,
+    );
+    expect(failure).toContain(
+      'databricks-apim/testing needs msw, an optional peer dependency that is not installed. Run "npm install -D msw"',
+    );
+  });
+
+  // tsc over the shipped .d.ts and their dependencies takes 10–20 s on 2 busy cores, past vitest's default.
+  it("type-checks a strict app against the shipped .d.ts (skipLibCheck off)", {
+    timeout: 120_000,
+  }, async () => {
     writeFileSync(
       join(app, "tsconfig.json"),
       JSON.stringify({
@@ -201,6 +238,55 @@ describe("a consumer project", () => {
     );
     expect(existsSync(join(app, "node_modules/databricks-apim/dist/index.d.ts"))).toBe(true);
     await runIn(app, process.execPath, [
+      join(ROOT, "node_modules/typescript/bin/tsc"),
+      "-p",
+      "tsconfig.json",
+    ]);
+  });
+
+  it("type-checks every TypeScript example of the README under exactOptionalPropertyTypes", {
+    timeout: 120_000,
+  }, async () => {
+    const examples = readmeExamples(readFileSync(join(ROOT, "README.md"), "utf8"));
+    expect(examples.map((example) => example.name)).toEqual(
+      expect.arrayContaining(["report.ts", "report.test.ts"]),
+    );
+    // Its own project: the installed package (copied, so its .d.ts resolve msw from here), and the
+    // dev tools an app's test imports (msw, vitest) linked from this repository.
+    const dir = join(work, "readme-app");
+    mkdirSync(join(dir, "node_modules"), { recursive: true });
+    cpSync(join(app, "node_modules/databricks-apim"), join(dir, "node_modules/databricks-apim"), {
+      recursive: true,
+    });
+    symlinkSync(join(app, "node_modules/openapi-fetch"), join(dir, "node_modules/openapi-fetch"), "dir");
+    for (const name of ["msw", "vitest"]) {
+      symlinkSync(join(ROOT, "node_modules", name), join(dir, "node_modules", name), "dir");
+    }
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "readme-app", private: true, type: "module" }),
+    );
+    for (const { name, code } of examples) writeFileSync(join(dir, name), code);
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          lib: ["ES2023", "DOM"],
+          types: ["node"],
+          typeRoots: [join(ROOT, "node_modules/@types")],
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noUncheckedIndexedAccess: true,
+          skipLibCheck: true,
+          noEmit: true,
+        },
+        files: examples.map((example) => example.name),
+      }),
+    );
+    await runIn(dir, process.execPath, [
       join(ROOT, "node_modules/typescript/bin/tsc"),
       "-p",
       "tsconfig.json",

@@ -16,9 +16,10 @@
  *    first failure).
  * The whitelist is `src/generated/routes.ts`, generated from the same spec APIM imports.
  */
-import { http } from "msw";
+
 import { type Route, routes } from "../generated/routes.js";
 import type { Clock } from "./clock.js";
+import { http } from "./msw.js";
 import { APIM_MESSAGES, apimError, apimRateLimited, databricksError } from "./responses.js";
 
 /** APIM's `rate-limit-by-key` policy: at most `calls` per key in a sliding `renewalPeriodSeconds`. */

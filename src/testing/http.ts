@@ -8,8 +8,9 @@
  * may throw {@link WorkspaceError}; it becomes the Databricks error body, so state code deep inside the
  * emulator can refuse a call with one `throw`.
  */
-import { type HttpHandler, HttpResponse, http, type JsonBodyType } from "msw";
+import type { HttpHandler, JsonBodyType } from "msw";
 import type { paths } from "../generated/schema.js";
+import { HttpResponse, http } from "./msw.js";
 import { databricksError } from "./responses.js";
 
 /** A Databricks error raised by emulator code; becomes `{ error_code, message }` with `status`. */

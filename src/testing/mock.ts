@@ -4,6 +4,8 @@
  * state through `mock.gateway`, `mock.workspace` and `mock.clock`; call `mock.reset()` between tests.
  */
 import type { HttpHandler } from "msw";
+import { createDatabricksClient, type DatabricksClient } from "../client.js";
+import type { CommonOptions } from "../config.js";
 import { createIdentityGrant, idMaker } from "./admin.js";
 import { type Clock, createTestClock, type TestClock } from "./clock.js";
 import { createDirectWorkspace } from "./direct.js";
@@ -80,6 +82,12 @@ export interface DatabricksMock<C extends Clock = TestClock> {
   readonly workspace: WorkspaceControls;
   /** Back to the seed and the initial gateway settings; recorded requests are cleared. */
   reset(): void;
+  /**
+   * A real client for this mock: its gateway URL, suffix and the first of `keys`, and `maxRetries: 0`,
+   * so a 429 or 503 reaches the test at once as its typed error instead of after real backoff sleeps.
+   * Options given here win (e.g. `{ maxRetries: 3 }` to test the app's own handling of retries).
+   */
+  client(options?: CommonOptions): DatabricksClient;
 }
 
 /** Creates an APIM gateway + Databricks workspace emulator. */
@@ -107,10 +115,11 @@ export function createDatabricksMock<C extends Clock = TestClock>(
     identity.set(granted);
   };
   load();
+  const keys = options.keys ?? [TEST_SUBSCRIPTION_KEY];
   const gateway = createGateway({
     apimUrl,
     apiSuffix,
-    keys: options.keys ?? [TEST_SUBSCRIPTION_KEY],
+    keys,
     clock,
     identity,
     rateLimit: options.rateLimit,
@@ -140,6 +149,13 @@ export function createDatabricksMock<C extends Clock = TestClock>(
     reset() {
       gateway.reset();
       load();
+    },
+    client(clientOptions = {}) {
+      const [subscriptionKey] = keys;
+      if (subscriptionKey === undefined) {
+        throw new RangeError("Failed to create a client for the mock: it accepts no key (keys: []).");
+      }
+      return createDatabricksClient({ maxRetries: 0, ...clientOptions, apimUrl, apiSuffix, subscriptionKey });
     },
   };
 }

@@ -4,7 +4,7 @@
  * - APIM itself answers `{ "statusCode": 401, "message": "…" }` (texts from Microsoft's docs, verbatim);
  * - Databricks answers `{ "error_code": "RESOURCE_DOES_NOT_EXIST", "message": "…" }`.
  */
-import { HttpResponse } from "msw";
+import { HttpResponse } from "./msw.js";
 
 /** APIM's verbatim gateway messages (docs: api-management "unauthorized errors" and error-handling tables). */
 export const APIM_MESSAGES = {

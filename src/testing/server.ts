@@ -7,7 +7,8 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getResponse, type HttpHandler } from "msw";
+import type { HttpHandler } from "msw";
+import { getResponse } from "./msw.js";
 import { APIM_MESSAGES, apimError } from "./responses.js";
 
 /** A running emulator server. */

@@ -3,9 +3,10 @@
  * handler for spec operations no area emulates (501 NOT_IMPLEMENTED naming the operation, so a test
  * knows to add its own handler instead of getting a confusing 404).
  */
-import { type HttpHandler, http } from "msw";
+import type { HttpHandler } from "msw";
 import type { Clock } from "../clock.js";
 import { createDatabricksHttp } from "../http.js";
+import { http } from "../msw.js";
 import { databricksError } from "../responses.js";
 import { type CatalogControls, createCatalog } from "./catalog.js";
 import { type ClusterControls, createClusters } from "./clusters.js";

@@ -6,8 +6,9 @@
  * `excludedAttributes`, `sortBy`, `sortOrder` (scim-filter.ts); a filter the emulator cannot read gets
  * SCIM's own error body (`{ schemas, detail, status, scimType }`), not the `{ error_code, message }` shape.
  */
-import { HttpResponse } from "msw";
+
 import type { Group, ServicePrincipal, User } from "../../generated/schema.js";
+import { HttpResponse } from "../msw.js";
 import type { WorkspaceArea, WorkspaceContext } from "./context.js";
 import { intParam } from "./errors.js";
 import { parseScimFilter, projectScim, ScimFilterError, sortScim } from "./scim-filter.js";
