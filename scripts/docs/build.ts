@@ -1,0 +1,53 @@
+/**
+ * `npm run docs`: builds the documentation site into site/ (or the directory given as the first
+ * argument) and checks its links:
+ *   index.html, documents/  the README and the docs/*.md guides      (TypeDoc)
+ *   modules/, functions/ …  the API reference                        (TypeDoc)
+ *   operations.html         every curated operation, from openapi/   (Redocly build-docs)
+ * Then every local link and anchor is verified (links.ts); a broken one fails the build.
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadSpec } from "../lib/spec.js";
+import { buildApiReference } from "./api.js";
+import { checkSite } from "./links.js";
+import { annotateSpec, renderOperationsPage } from "./operations.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** The operations page's file name in the site (TypeDoc's header links to it: typedoc.json). */
+export const OPERATIONS_PAGE = "operations.html";
+
+/**
+ * Redoc's client-side routes: one per tag (its menu prerenders them as `/tag` links, which its router
+ * turns into `#/tag` in the browser). Its link to `/` lands on the site's index.html and is checked.
+ */
+export function redocRoutes(tags: ReadonlyArray<{ name: string }> | undefined): Set<string> {
+  return new Set((tags ?? []).map((tag) => `/${tag.name.toLowerCase()}`));
+}
+
+/** Builds the whole site into `out`; returns the link check's result. */
+export async function buildSite(out: string) {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const { urls, guides } = await buildApiReference(ROOT, out);
+  const { doc } = loadSpec();
+  renderOperationsPage(annotateSpec(doc, urls, guides), path.join(out, OPERATIONS_PAGE));
+  return checkSite(out, redocRoutes(doc.tags as Array<{ name: string }> | undefined));
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const out = path.resolve(process.argv[2] ?? path.join(ROOT, "site"));
+  const started = Date.now();
+  const { checked, broken } = await buildSite(out);
+  for (const link of broken)
+    console.error(`broken link on ${link.parent}: ${link.url} (${link.status ?? "-"}) ${link.reason}`);
+  if (broken.length > 0) {
+    console.error(`${broken.length} broken link(s) in ${out}`);
+    process.exit(1);
+  }
+  console.log(
+    `Site in ${out}: ${checked} links checked, none broken (${((Date.now() - started) / 1000).toFixed(1)} s).`,
+  );
+}
