@@ -16,6 +16,8 @@ export const DEFAULTS = {
   maxRetries: 3,
   timeout: 60_000,
   totalTimeout: 300_000,
+  /** 64 MiB: well above Databricks' 25 MiB inline results, far below what would exhaust memory. */
+  maxResponseBytes: 64 * 1024 * 1024,
 } as const;
 
 /** The environment variables read when `createDatabricksClient()` is called without a mode. */
@@ -68,6 +70,8 @@ export interface CommonOptions {
   timeout?: number;
   /** Deadline for a whole call including retries and waits, in ms. @default 300000 */
   totalTimeout?: number;
+  /** Largest response body read into memory, in bytes; a larger one fails the call. @default 67108864 (64 MiB) */
+  maxResponseBytes?: number;
   /** Appended to the `User-Agent` header, e.g. `"my-app/1.2"`. */
   userAgent?: string;
   /** Extra headers sent with every request. */
@@ -124,6 +128,7 @@ export interface ResolvedConfig {
   maxRetries: number;
   timeout: number;
   totalTimeout: number;
+  maxResponseBytes: number;
   userAgent: string | undefined;
   headers: Record<string, string>;
   onRetry: ((event: RetryEvent) => void) | undefined;
@@ -273,6 +278,7 @@ export function resolveConfig(
     maxRetries: checkCount(merged.maxRetries, "maxRetries", DEFAULTS.maxRetries, 0),
     timeout: checkCount(merged.timeout, "timeout", DEFAULTS.timeout, 1),
     totalTimeout: checkCount(merged.totalTimeout, "totalTimeout", DEFAULTS.totalTimeout, 1),
+    maxResponseBytes: checkCount(merged.maxResponseBytes, "maxResponseBytes", DEFAULTS.maxResponseBytes, 1),
     userAgent: merged.userAgent,
     headers: { ...merged.headers },
     onRetry: merged.onRetry,
