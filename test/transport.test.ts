@@ -97,7 +97,7 @@ describe("which responses are retried", () => {
   });
 
   // Throttling is waited out until totalTimeout, for every method, whatever maxRetries says
-  // (databricks-sdk-go httpclient/api_client.go: 5 min RetryTimeout; databricks-sdk-py retry_timeout_seconds=300).
+  // (databricks-sdk-go config/api_client.go: RetryTimeout 300 s; databricks-sdk-py retry_timeout_seconds=300).
   it.each([
     ["GET", 429],
     ["GET", 503],

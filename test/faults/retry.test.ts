@@ -75,7 +75,7 @@ describe("429 and 503: retried for every method", () => {
     expect(events[0]!.delay).toBeLessThanOrEqual(1_000);
   });
 
-  // Both official SDKs wait throttling out for 300 s (databricks-sdk-go httpclient/api_client.go
+  // Both official SDKs wait throttling out for 300 s (databricks-sdk-go config/api_client.go
   // RetryTimeout; databricks-sdk-py _base_client.py retry_timeout_seconds): maxRetries does not cut it short.
   it("waits a 429 storm out until totalTimeout, past maxRetries, then surfaces the last 429", async () => {
     const { server } = faults;
@@ -316,5 +316,46 @@ describe("gateway failures", () => {
     expect(server.count(GET_CLUSTER)).toBeGreaterThan(4);
     // The last 503, or (when the deadline left the last attempt only a few ms) a timeout naming it.
     if (!(error instanceof TemporarilyUnavailable)) expect(String(error)).toMatch(/deadline.*HTTP 503/);
+  });
+
+  // databricks-sdk-go config/api_client.go: TransientErrors ["REQUEST_LIMIT_EXCEEDED"], a workaround
+  // for SCIM answering throttling with a 500; retried for every method, here a POST.
+  it("retries SCIM's 500 that says REQUEST_LIMIT_EXCEEDED, even on a POST", async () => {
+    const { server } = faults;
+    const CREATE_USER = "POST /api/2.0/preview/scim/v2/Users";
+    server.on(
+      CREATE_USER,
+      json(500, {
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+        detail: "Error in performing the request due to REQUEST_LIMIT_EXCEEDED",
+        status: "500",
+      }),
+      json(201, { id: "u-1", userName: "a@b.c" }),
+    );
+    const events: RetryEvent[] = [];
+    const client = clientFor(server, { onRetry: (event) => events.push(event) });
+    const created = await unwrap(
+      client.POST("/api/2.0/preview/scim/v2/Users", { body: { userName: "a@b.c" } as never }),
+    );
+    expect(created).toMatchObject({ id: "u-1" });
+    expect(server.count(CREATE_USER)).toBe(2);
+    expect(events[0]?.reason).toBe("500 transient");
+  });
+
+  // databricks-sdk-go apierr/error_overrides.go allTransientErrors: "ClusterNotReadyException".
+  it("retries a transient platform error on clusters/create, past maxRetries", async () => {
+    const { server } = faults;
+    server.on(
+      CREATE,
+      json(400, { error_code: "INVALID_STATE", message: "ClusterNotReadyException: pool warming" }),
+      json(400, { error_code: "INVALID_STATE", message: "ClusterNotReadyException: pool warming" }),
+      json(200, { cluster_id: "c-2" }),
+    );
+    const client = clientFor(server, { maxRetries: 1 });
+    const created = await unwrap(
+      client.POST("/api/2.1/clusters/create", { body: { spark_version: "15.4" } as never }),
+    );
+    expect(created).toMatchObject({ cluster_id: "c-2" });
+    expect(server.count(CREATE)).toBe(3);
   });
 });
