@@ -10,31 +10,13 @@
  * waiting on its own, and cancels what it can.
  */
 import { bufferedResponse } from "./buffered-response.js";
-import type { Outgoing, Send } from "./call.js";
+import type { Failure, Outcome, Outgoing, Send } from "./call.js";
 import { DatabricksApimError } from "./errors.js";
+import { describeCause } from "./failures.js";
 
 const JSON_TYPE = /[/+]json/i;
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 204, 205, 304]);
 const decoder = new TextDecoder();
-
-/** Why an attempt produced no usable response. */
-export type FailureKind = "network" | "timeout" | "invalid-body" | "redirect" | "too-large";
-/** An attempt that produced no usable response. */
-export interface Failure {
-  kind: FailureKind;
-  cause: unknown;
-  /** What went wrong (redacted where the failure is built). */
-  detail: string;
-  status?: number | undefined;
-  /** For a redirect: the origin of its target, when the response named a valid one. */
-  targetOrigin?: string | undefined;
-  /** The call's deadline (not the per-attempt timeout) cut this attempt short. */
-  deadline?: boolean;
-}
-/** What one attempt produced: a (buffered) response, or a failure to retry or report. */
-export type Outcome =
-  | { response: Response; errorBody?: unknown; failure?: undefined }
-  | { failure: Failure; response?: undefined; errorBody?: undefined };
 
 /** The limits of one attempt. */
 export interface AttemptLimits {
@@ -90,12 +72,18 @@ export async function runAttempt(send: Send, call: Outgoing, limits: AttemptLimi
   try {
     // Promise.resolve: a user-supplied fetch may answer synchronously.
     const response = await within(Promise.resolve(send(call, cutoff.signal)), cutoff);
-    const refused = refusal(response, call.url, limits.maxResponseBytes);
+    // A stream is the caller's to read: the cap is for what this module reads into memory.
+    const streamed = limits.stream && response.ok;
+    const refused = refusal(
+      response,
+      call.url,
+      streamed ? Number.POSITIVE_INFINITY : limits.maxResponseBytes,
+    );
     if (refused) {
       void response.body?.cancel().catch(() => undefined);
       return { failure: refused };
     }
-    if (limits.stream && response.ok && response.body !== null) {
+    if (streamed && response.body !== null) {
       // The caller reads this body; its signal must still cancel it, so the link stays (once-only).
       streaming = true;
       cutoff.onAbort((reason) => void response.body?.cancel(reason).catch(() => undefined));
@@ -254,20 +242,4 @@ function parseOrText(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-/** "fetch failed: read ECONNRESET", following `cause` a few levels down. */
-function describeCause(cause: unknown): string {
-  const parts: string[] = [];
-  let current = cause;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    const text =
-      typeof code === "string" && !current.message.includes(code)
-        ? `${current.message} (${code})`
-        : current.message;
-    if (text && !parts.includes(text)) parts.push(text);
-    current = current.cause;
-  }
-  return parts.join(": ") || "network error";
 }

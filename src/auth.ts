@@ -5,8 +5,7 @@
  */
 import type { Describe, Send } from "./call.js";
 import type { AuthConfig } from "./config.js";
-import { DatabricksAuthError } from "./errors.js";
-import { redactAll } from "./redact.js";
+import { tokenError } from "./failures.js";
 
 /** The header APIM reads the subscription key from. */
 export const SUBSCRIPTION_KEY_HEADER = "Ocp-Apim-Subscription-Key";
@@ -51,19 +50,8 @@ async function getToken(
     token = (await auth.credential?.getToken(auth.scopes, { abortSignal: signal })) ?? null;
   } catch (cause) {
     signal.throwIfAborted();
-    const reason = cause instanceof Error ? redactAll(cause.message, secrets) : "unknown error";
-    const { method, path } = where();
-    throw new DatabricksAuthError(
-      `Failed to get a token for ${auth.scopes.join(" ")}: ${reason} (${method} ${path}). Check the credential's configuration.`,
-      { method, path, cause, secrets },
-    );
+    throw tokenError({ scopes: auth.scopes, ...where(), cause, secrets });
   }
-  if (!token?.token) {
-    const { method, path } = where();
-    throw new DatabricksAuthError(
-      `The credential returned no token for ${auth.scopes.join(" ")} (${method} ${path}).`,
-      { method, path, secrets },
-    );
-  }
+  if (!token?.token) throw tokenError({ scopes: auth.scopes, ...where(), secrets });
   return token.token;
 }

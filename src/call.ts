@@ -68,3 +68,22 @@ export function readCallOptions(request: object): CallSettings {
   if (typeof source.maxResponseBytes === "number") out.maxResponseBytes = source.maxResponseBytes;
   return out;
 }
+
+/** Why an attempt produced no usable response. */
+export type FailureKind = "network" | "timeout" | "invalid-body" | "redirect" | "too-large";
+/** An attempt that produced no usable response. */
+export interface Failure {
+  kind: FailureKind;
+  cause: unknown;
+  /** What went wrong (redacted where the failure is built). */
+  detail: string;
+  status?: number | undefined;
+  /** For a redirect: the origin of its target, when the response named a valid one. */
+  targetOrigin?: string | undefined;
+  /** The call's deadline (not the per-attempt timeout) cut this attempt short. */
+  deadline?: boolean;
+}
+/** What one attempt produced: a (buffered) response, or a failure to retry or report. */
+export type Outcome =
+  | { response: Response; errorBody?: unknown; failure?: undefined }
+  | { failure: Failure; response?: undefined; errorBody?: undefined };

@@ -1,10 +1,11 @@
 /**
- * The one place that turns a failed attempt (no usable response) into the typed error the caller
- * gets. Responses with an HTTP error status are not built here: openapi-fetch returns them, and
+ * The one place that turns a failed attempt (no usable response, or no token) into the typed error
+ * the caller gets. Responses with an HTTP error status are not built here: openapi-fetch returns them, and
  * `unwrap`/`toError` (response-errors.ts) build their error.
  */
-import type { Failure } from "./attempt.js";
+import type { Failure } from "./call.js";
 import {
+  DatabricksAuthError,
   DatabricksConnectionError,
   DatabricksRedirectError,
   DatabricksResponseTooLargeError,
@@ -79,6 +80,30 @@ export function failureError(
   }
 }
 
+/** The error for a credential that failed (`cause`) or returned no token. */
+export function tokenError(input: {
+  scopes: readonly string[];
+  method: string;
+  path: string;
+  cause?: unknown;
+  secrets: readonly string[];
+}): DatabricksAuthError {
+  const { method, path, secrets } = input;
+  const clean = (text: string) => redactAll(text, secrets);
+  const scopes = input.scopes.join(" ");
+  if (!("cause" in input))
+    return new DatabricksAuthError(`The credential returned no token for ${scopes} (${method} ${path}).`, {
+      method,
+      path,
+      secrets,
+    });
+  const reason = input.cause instanceof Error ? clean(input.cause.message) : "unknown error";
+  return new DatabricksAuthError(
+    `Failed to get a token for ${scopes}: ${reason} (${method} ${path}). Check the credential's configuration.`,
+    { method, path, cause: redactCause(input.cause, clean), secrets },
+  );
+}
+
 /**
  * The cause is kept on the error, so it must be as clean as the message: a custom fetch (or a proxy
  * library) may quote a header in its error text. Untouched unless a secret shows up in it.
@@ -100,4 +125,20 @@ function redactCause(cause: unknown, clean: (text: string) => string): unknown {
     if (typeof code === "string") Object.assign(copy, { code });
     return copy;
   }, undefined);
+}
+
+/** "fetch failed: read ECONNRESET", following `cause` a few levels down. */
+export function describeCause(cause: unknown): string {
+  const parts: string[] = [];
+  let current = cause;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    const text =
+      typeof code === "string" && !current.message.includes(code)
+        ? `${current.message} (${code})`
+        : current.message;
+    if (text && !parts.includes(text)) parts.push(text);
+    current = current.cause;
+  }
+  return parts.join(": ") || "network error";
 }

@@ -11,7 +11,7 @@
  *   APIM's backend-failure 500, a cut 2xx body). Retried only when repeating is safe
  *   (idempotency.ts), at most `maxRetries` times.
  */
-import type { FailureKind } from "./attempt.js";
+import type { FailureKind } from "./call.js";
 
 /** What the retry decision looks at. */
 export interface RetryInput {

@@ -116,6 +116,13 @@ describe("runAttempt", () => {
     await vi.waitFor(() => expect(seen.cancelled).toBe(true));
   });
 
+  it("does not cap a stream by its declared Content-Length: the caller reads it", async () => {
+    const { stream } = observedBody([new Uint8Array(3)]);
+    const response = new Response(stream, { headers: { "content-length": "5000" } });
+    const outcome = await runAttempt(async () => response, call(), { ...limits, stream: true });
+    expect(outcome.response).toBe(response);
+  });
+
   it("buffers an error body even when streaming, and parses it for the retry decision", async () => {
     const error = Response.json({ error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" }, { status: 503 });
     const outcome = await runAttempt(async () => error, call(), { ...limits, stream: true });

@@ -2,6 +2,7 @@
  * Auth as the innermost layer: the key or token is set on every attempt, and a credential is asked
  * with the attempt's signal, so a timeout or the caller's abort also ends a token request that hangs.
  */
+import { inspect } from "node:util";
 import { describe, expect, it, vi } from "vitest";
 import { withAuth } from "../src/auth.js";
 import type { Outgoing, Send } from "../src/call.js";
@@ -57,7 +58,9 @@ describe("withAuth", () => {
       new AbortController().signal,
     ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DatabricksAuthError);
-    expect((error as Error).message).not.toContain(secret);
+    // The credential's own error is kept as `cause`, redacted like the message.
+    expect(inspect(error, { depth: 10 })).not.toContain(secret);
+    expect(inspect(error, { depth: 10 })).toContain("bad client secret [REDACTED]");
   });
 
   it("sets the subscription key on every attempt", async () => {

@@ -11,7 +11,7 @@
  * - ours = what may have been processed is retried only when safe (idempotency.ts), at most maxRetries.
  */
 import { describe, expect, it } from "vitest";
-import type { FailureKind } from "../src/attempt.js";
+import type { FailureKind } from "../src/call.js";
 import { errorSummary, type RetryInput, retryDecision } from "../src/retry-decision.js";
 
 type Row = [
