@@ -1,48 +1,35 @@
 /**
- * One attempt of a request: send it, then read its body, all under one timer and the caller's
- * signal. Reading the body here (for JSON, text and HTML) is what lets the per-attempt timeout cover
- * a body that stalls half-way, not just headers that never come; openapi-fetch then parses the
- * in-memory copy. A 2xx JSON body that does not parse (cut short by a proxy, say) is reported as a
- * failure of the attempt instead of a SyntaxError deep inside openapi-fetch. Binary bodies stream
- * through untouched, so for them the timeout covers the headers only.
+ * One attempt of a request: send it, then read its whole body, all under one timer and the caller's
+ * signal, whatever the content type, so that a body that drips or never ends times out like headers
+ * that never come. Only a 2xx the caller asked to stream (`parseAs: "stream"`) is handed over unread;
+ * the caller's signal still cancels it. Bodies are capped at `maxResponseBytes` (before reading when
+ * Content-Length says so), and a redirect is never followed: it becomes a failure naming its target's
+ * origin. A 2xx JSON body that does not parse is a failure too, not a SyntaxError inside openapi-fetch.
  *
  * Everything here also works with a user-supplied fetch that ignores its signal: the attempt stops
  * waiting on its own, and cancels what it can.
  */
 import { bufferedResponse } from "./buffered-response.js";
+import type { Failure, Outcome, Outgoing, Send } from "./call.js";
 import { DatabricksApimError } from "./errors.js";
-import type { Outgoing } from "./outgoing.js";
-import { isGatewayBody } from "./response-errors.js";
-import type { Send } from "./transport.js";
+import { describeCause } from "./failures.js";
 
-/** Bodies read inside the attempt (and so covered by its timeout); others stream through untouched. */
-const TEXTUAL = /json|text\/|html|xml/i;
 const JSON_TYPE = /[/+]json/i;
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 204, 205, 304]);
 const decoder = new TextDecoder();
 
-/** Why an attempt produced no usable response. */
-export type FailureKind = "network" | "timeout" | "invalid-body";
-/** An attempt that produced no usable response. */
-export interface Failure {
-  kind: FailureKind;
-  cause: unknown;
-  /** What went wrong, already redacted. */
-  detail: string;
-  status?: number;
-  /** The call's deadline (not the per-attempt timeout) cut this attempt short. */
-  deadline?: boolean;
+/** The limits of one attempt. */
+export interface AttemptLimits {
+  /** Milliseconds for headers and body. */
+  timeout: number;
+  maxResponseBytes: number;
+  /** Hand a 2xx body over unread (`parseAs: "stream"`). */
+  stream: boolean;
 }
-/** What one attempt produced: a (buffered) response, or a failure to retry or report. */
-export type Outcome =
-  | { response: Response; apimBackendFailure?: boolean; failure?: undefined }
-  | { failure: Failure; response?: undefined };
 
 /**
- * The attempt's abort. Its only sources are the timer and the caller's signal, both handled in this
- * module, so whatever the attempt waits on (headers, then the body) is told directly rather than
- * through listeners on the attempt's AbortSignal: on Node 20 an add/remove pair on an AbortSignal
- * costs ≈ 2 µs, and the attempt needed two pairs on every call, on top of fetch's own listener.
+ * The attempt's abort. Its only sources are the timer and the caller's signal, so whatever the
+ * attempt waits on (headers, then the body) is told directly instead of through signal listeners.
  */
 class Cutoff {
   readonly #controller = new AbortController();
@@ -68,41 +55,53 @@ class Cutoff {
   }
 }
 
-/** One attempt: send, then read a textual body, all under one timer and the caller's signal. */
-export async function runAttempt(
-  send: Send,
-  call: Outgoing,
-  limit: number,
-  clean: (text: string) => string,
-): Promise<Outcome> {
+/** One attempt: send, then read the body, all under one timer and the caller's signal. */
+export async function runAttempt(send: Send, call: Outgoing, limits: AttemptLimits): Promise<Outcome> {
   const caller = call.signal;
   caller?.throwIfAborted();
   const cutoff = new Cutoff();
   const onCallerAbort = () => cutoff.abort(caller?.reason);
   caller?.addEventListener("abort", onCallerAbort, { once: true });
+  let streaming = false;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     cutoff.abort(new DOMException("The attempt timed out.", "TimeoutError"));
-  }, limit);
+  }, limits.timeout);
   let phase = "headers";
   try {
     // Promise.resolve: a user-supplied fetch may answer synchronously.
-    const sent = send(call, cutoff.signal);
-    const response = await within(Promise.resolve(sent), cutoff);
+    const response = await within(Promise.resolve(send(call, cutoff.signal)), cutoff);
+    // A stream is the caller's to read: the cap is for what this module reads into memory.
+    const streamed = limits.stream && response.ok;
+    const refused = refusal(
+      response,
+      call.url,
+      streamed ? Number.POSITIVE_INFINITY : limits.maxResponseBytes,
+    );
+    if (refused) {
+      void response.body?.cancel().catch(() => undefined);
+      return { failure: refused };
+    }
+    if (streamed && response.body !== null) {
+      // The caller reads this body; its signal must still cancel it, so the link stays (once-only).
+      streaming = true;
+      cutoff.onAbort((reason) => void response.body?.cancel(reason).catch(() => undefined));
+      return { response };
+    }
     phase = "body";
-    return await readBody(response, cutoff, clean);
+    return await readBody(response, cutoff, limits.maxResponseBytes);
   } catch (cause) {
     if (caller?.aborted) throw caller.reason;
     if (cause instanceof DatabricksApimError) throw cause;
     if (timedOut)
-      return { failure: { kind: "timeout", cause, detail: `no response ${phase} within ${limit} ms` } };
-    return {
-      failure: { kind: "network", cause: redactCause(cause, clean), detail: clean(describeCause(cause)) },
-    };
+      return {
+        failure: { kind: "timeout", cause, detail: `no response ${phase} within ${limits.timeout} ms` },
+      };
+    return { failure: { kind: "network", cause, detail: describeCause(cause) } };
   } finally {
     clearTimeout(timer);
-    caller?.removeEventListener("abort", onCallerAbort);
+    if (!streaming) caller?.removeEventListener("abort", onCallerAbort);
   }
 }
 
@@ -114,6 +113,7 @@ function within(promise: Promise<Response>, cutoff: Cutoff): Promise<Response> {
     promise.then(
       (response) => {
         cutoff.onAbort(undefined);
+        // A response that arrives after the cut-off is nobody's: close its body so its socket is freed.
         if (cutoff.signal.aborted) void response.body?.cancel().catch(() => undefined);
         resolve(response);
       },
@@ -125,45 +125,88 @@ function within(promise: Promise<Response>, cutoff: Cutoff): Promise<Response> {
   });
 }
 
-/** Buffers a textual body into a fresh Response (buffered-response.ts); checks that a 2xx JSON body parses. */
-async function readBody(
-  response: Response,
-  cutoff: Cutoff,
-  clean: (text: string) => string,
-): Promise<Outcome> {
-  const type = response.headers.get("content-type") ?? "";
-  if (response.body === null || (type !== "" && !TEXTUAL.test(type))) return { response };
-  const bytes = await readAll(response.body, cutoff);
+/** A redirect, or a body declared larger than the cap: refused before any byte of the body is read. */
+function refusal(response: Response, url: string, maxBytes: number): Failure | undefined {
+  const { status } = response;
+  if (
+    response.type === "opaqueredirect" ||
+    response.redirected ||
+    (status >= 300 && status < 400 && status !== 304)
+  ) {
+    const target = response.redirected ? response.url : response.headers.get("location");
+    return {
+      kind: "redirect",
+      cause: undefined,
+      status: response.redirected ? status : status || undefined,
+      targetOrigin: originOf(target, url),
+      detail: response.redirected ? "the fetch followed a redirect" : `the server answered ${status}`,
+    };
+  }
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes)
+    return { kind: "too-large", cause: undefined, status, detail: `Content-Length is ${declared} bytes` };
+  return undefined;
+}
+
+function originOf(target: string | null, base: string): string | undefined {
+  if (!target) return undefined;
+  try {
+    const { origin } = new URL(target, base);
+    return origin === "null" ? undefined : origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Buffers the body into a Response served from memory (buffered-response.ts); checks that a 2xx JSON body parses. */
+async function readBody(response: Response, cutoff: Cutoff, maxBytes: number): Promise<Outcome> {
+  const init = { status: response.status, statusText: response.statusText, headers: response.headers };
+  if (response.body === null) return { response };
+  const bytes = await readAll(response.body, cutoff, maxBytes);
   cutoff.signal.throwIfAborted();
+  if (bytes === undefined)
+    return {
+      failure: {
+        kind: "too-large",
+        cause: undefined,
+        status: response.status,
+        detail: "the body kept coming",
+      },
+    };
+  const type = response.headers.get("content-type") ?? "";
   let parsed: unknown;
-  if (response.ok && JSON_TYPE.test(type) && bytes.byteLength > 0) {
+  let errorBody: unknown;
+  if (JSON_TYPE.test(type) && bytes.byteLength > 0) {
     try {
       parsed = JSON.parse(decoder.decode(bytes));
     } catch (cause) {
-      const reason =
-        cause instanceof Error ? cause.message.replace(/, ".*" is not valid JSON$/s, "") : "parse error";
-      const detail = clean(
-        `the ${response.status} response body (${bytes.byteLength} bytes) is not valid JSON: ${reason}`,
-      );
-      return { failure: { kind: "invalid-body", cause: undefined, detail, status: response.status } };
+      if (response.ok) {
+        const reason =
+          cause instanceof Error ? cause.message.replace(/, ".*" is not valid JSON$/s, "") : "parse error";
+        const detail = `the ${response.status} response body (${bytes.byteLength} bytes) is not valid JSON: ${reason}`;
+        return { failure: { kind: "invalid-body", cause: undefined, detail, status: response.status } };
+      }
     }
   }
-  const init = { status: response.status, statusText: response.statusText, headers: response.headers };
-  // The body was just parsed to validate it: `json()` hands that value to openapi-fetch rather than
-  // parse it again (paginate over 100-item pages went from 1.54× to 1.14× a hand loop), and no body
-  // stream is built unless someone asks for one (buffered-response.ts).
+  // Error bodies (small, and read anyway) are parsed whatever their type: the retry decision reads them.
+  if (!response.ok && bytes.byteLength > 0) errorBody = parsed ?? parseOrText(decoder.decode(bytes));
+  // An error body's parsed value is not handed on: openapi-fetch parses error text itself.
   const copy = NULL_BODY_STATUSES.has(response.status)
     ? new Response(null, init)
-    : bufferedResponse(bytes, init, parsed, response.url);
+    : bufferedResponse(bytes, init, response.ok ? parsed : undefined, response.url);
   if (copy.url !== response.url) Object.defineProperty(copy, "url", { value: response.url });
-  return {
-    response: copy,
-    apimBackendFailure: response.status === 500 && isApimBackendFailure(decoder.decode(bytes)),
-  };
+  return { response: copy, errorBody };
 }
 
-/** Reads a whole body; cutting the attempt off cancels the read (even on a fetch that ignores signals). */
-async function readAll(body: ReadableStream<Uint8Array>, cutoff: Cutoff): Promise<Uint8Array<ArrayBuffer>> {
+/**
+ * Reads a whole body, or `undefined` once it passes `maxBytes` (the read is cancelled, so memory
+ * stays within the cap plus one chunk). Cutting the attempt off cancels the read too.
+ */
+async function readAll(
+  body: ReadableStream<Uint8Array>,
+  cutoff: Cutoff,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer> | undefined> {
   const reader = body.getReader();
   cutoff.onAbort((reason) => void reader.cancel(reason).catch(() => undefined));
   const chunks: Uint8Array[] = [];
@@ -172,8 +215,12 @@ async function readAll(body: ReadableStream<Uint8Array>, cutoff: Cutoff): Promis
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      chunks.push(value);
       size += value.byteLength;
+      if (size > maxBytes) {
+        void reader.cancel().catch(() => undefined);
+        return undefined;
+      }
+      chunks.push(value);
     }
   } finally {
     cutoff.onAbort(undefined);
@@ -189,49 +236,10 @@ async function readAll(body: ReadableStream<Uint8Array>, cutoff: Cutoff): Promis
   return bytes;
 }
 
-/** APIM answers `500 {statusCode, message, activityId}` when it got no answer from the backend in time. */
-function isApimBackendFailure(text: string): boolean {
+function parseOrText(text: string): unknown {
   try {
-    return isGatewayBody(JSON.parse(text));
+    return JSON.parse(text);
   } catch {
-    return false;
+    return text;
   }
-}
-
-/**
- * The cause is kept on the error we throw, so it must be as clean as our message: a custom fetch (or
- * a proxy library) may quote a header in its error text. Untouched unless a secret shows up in it.
- */
-function redactCause(cause: unknown, clean: (text: string) => string): unknown {
-  const chain: Error[] = [];
-  for (let current = cause; current instanceof Error && chain.length < 4; current = current.cause)
-    chain.push(current);
-  const dirty = chain.some(
-    (error) => clean(`${error.message}\n${error.stack ?? ""}`) !== `${error.message}\n${error.stack ?? ""}`,
-  );
-  if (!dirty) return cause;
-  return chain.reduceRight<Error | undefined>((inner, error) => {
-    const copy = new Error(clean(error.message), inner === undefined ? undefined : { cause: inner });
-    copy.name = error.name;
-    copy.stack = clean(error.stack ?? "");
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === "string") Object.assign(copy, { code });
-    return copy;
-  }, undefined);
-}
-
-/** "fetch failed: read ECONNRESET", following `cause` a few levels down. */
-function describeCause(cause: unknown): string {
-  const parts: string[] = [];
-  let current = cause;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    const text =
-      typeof code === "string" && !current.message.includes(code)
-        ? `${current.message} (${code})`
-        : current.message;
-    if (text && !parts.includes(text)) parts.push(text);
-    current = current.cause;
-  }
-  return parts.join(": ") || "network error";
 }

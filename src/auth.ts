@@ -3,19 +3,20 @@
  * fresh token. Tokens are asked for per request and cached by the credential itself: this module never
  * keeps one. The subscription key lives only in this closure, never on an inspectable object.
  */
+import type { Describe, Send } from "./call.js";
 import type { AuthConfig } from "./config.js";
-import { DatabricksAuthError } from "./errors.js";
-import { redactAll } from "./redact.js";
-import type { Send } from "./transport.js";
+import { tokenError } from "./failures.js";
 
 /** The header APIM reads the subscription key from. */
 export const SUBSCRIPTION_KEY_HEADER = "Ocp-Apim-Subscription-Key";
 
-/** Describes a request for error messages: method and path without the gateway prefix. */
-export type Describe = (url: string, method: string) => { method: string; path: string };
-
 /** Wraps `next` so each attempt is sent with the configured key and/or bearer token. */
-export function withAuth(next: Send, auth: AuthConfig, describe: Describe): Send {
+export function withAuth(
+  next: Send,
+  auth: AuthConfig,
+  describe: Describe,
+  secrets: readonly string[] = [],
+): Send {
   // The call's Headers belong to this call alone (outgoing.ts), so setting on them is safe, and
   // setting again on a retry just puts the same key (or a fresher token) back.
   const fixed: [string, string] | undefined =
@@ -32,7 +33,7 @@ export function withAuth(next: Send, auth: AuthConfig, describe: Describe): Send
     };
   return async (call, signal) => {
     if (fixed) call.headers.set(fixed[0], fixed[1]);
-    const token = await getToken(auth, signal, () => describe(call.url, call.method));
+    const token = await getToken(auth, signal, () => describe(call.url, call.method), secrets);
     call.headers.set("Authorization", `Bearer ${token}`);
     return next(call, signal);
   };
@@ -42,25 +43,15 @@ async function getToken(
   auth: AuthConfig,
   signal: AbortSignal,
   where: () => { method: string; path: string },
+  secrets: readonly string[],
 ): Promise<string> {
   let token: { token: string } | null;
   try {
     token = (await auth.credential?.getToken(auth.scopes, { abortSignal: signal })) ?? null;
   } catch (cause) {
     signal.throwIfAborted();
-    const reason = cause instanceof Error ? redactAll(cause.message, []) : "unknown error";
-    const { method, path } = where();
-    throw new DatabricksAuthError(
-      `Failed to get a token for ${auth.scopes.join(" ")}: ${reason} (${method} ${path}). Check the credential's configuration.`,
-      { method, path, cause },
-    );
+    throw tokenError({ scopes: auth.scopes, ...where(), cause, secrets });
   }
-  if (!token?.token) {
-    const { method, path } = where();
-    throw new DatabricksAuthError(
-      `The credential returned no token for ${auth.scopes.join(" ")} (${method} ${path}).`,
-      { method, path },
-    );
-  }
+  if (!token?.token) throw tokenError({ scopes: auth.scopes, ...where(), secrets });
   return token.token;
 }

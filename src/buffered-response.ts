@@ -1,17 +1,14 @@
 /**
- * A Response over a body already read into memory (attempt.ts buffers textual bodies so that the
- * per-attempt timeout covers them). `new Response(bytes)` wraps the bytes in a ReadableStream at once,
- * which measured about 8 µs per call on Node 20, a fifth of the client's whole overhead, only for
- * openapi-fetch to read that stream straight back. Here the Response starts without a body stream:
- * `json()`, `text()`, `arrayBuffer()` and `clone()` answer from the bytes (`json()` with the value
- * attempt.ts already parsed to validate it), and the first touch of anything else (`body`, `blob()`,
- * `formData()`) builds the real stream once and hands every later call to it. Reading twice still
- * fails as it does on any Response (after a fast read, `body` is null rather than a spent stream).
- * `headers` is the fetched Response's own Headers object, not a copy: nothing is re-validated per call.
+ * A Response over a body already read into memory (attempt.ts reads every body inside the attempt).
+ * It starts without a body stream: `json()`, `text()`, `arrayBuffer()` and `clone()` answer from the
+ * bytes (`json()` with the value attempt.ts already parsed to validate it), and the first touch of
+ * anything else (`body`, `blob()`, `formData()`) builds the real stream once. Why: `new Response(bytes)`
+ * would wrap the bytes in a stream only for openapi-fetch to read it straight back (bench/results.md,
+ * "Analysis" items 2, 3 and 6). Reading twice still fails as on any Response. `headers` is the fetched
+ * Response's own Headers object.
  *
- * A subclass, not per-object property overrides: every instance shares one shape and one prototype,
- * so the code that reads Responses (openapi-fetch, undici, ours) stays monomorphic. Defining eight
- * own properties per Response measured ≈ 9% slower on paginate than an eager `new Response(bytes)`.
+ * A subclass, not per-object property overrides: every instance shares one shape, so the code that
+ * reads Responses stays monomorphic.
  */
 
 const decoder = new TextDecoder();
@@ -26,7 +23,7 @@ type BufferedResponseClass = new (
 
 /**
  * Defined on first use, not at import: reading the global `Response` loads Node's fetch
- * implementation (undici), ≈ 12 ms of cold import that apps which never send a request should not pay.
+ * implementation (undici), a cold-import cost that apps which never send a request should not pay.
  */
 function defineBufferedResponse(): BufferedResponseClass {
   // Typed as a plain base: lib.dom declares Response's methods and getters as properties, which a

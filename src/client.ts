@@ -1,37 +1,46 @@
 /**
  * `createDatabricksClient`: options → an openapi-fetch client typed by the curated spec.
  *
- * The client composes plain fetch layers instead of re-wrapping openapi-fetch:
- *   openapi-fetch → transport (per-call options, retries, timeouts) → auth (key/token per attempt) → fetch
- * and gives openapi-fetch a light Request class (outgoing.ts) unless middleware needs real Requests.
+ * A call goes: openapi-fetch (builds URL, headers, body) → transport (checks, retry loop; transport.ts)
+ * → attempt (one request under one timer; attempt.ts) → auth (key/token per attempt; auth.ts) → fetch.
+ * openapi-fetch is given a light Request class (outgoing.ts) unless middleware needs real Requests.
  * `globalThis.fetch` is looked up per request, not captured at creation, so MSW and other
  * interceptors installed after the client was created still see its traffic.
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { withAuth } from "./auth.js";
+import { FETCH_KEY, type Outgoing, type Send, STREAM_KEY } from "./call.js";
+import { checkHeaders, checkPathParams } from "./call-checks.js";
 import { type DatabricksClientOptions, type FetchLike, resolveConfig } from "./config.js";
+import { DatabricksConfigError } from "./errors.js";
 import type { paths } from "./generated/schema.js";
-import { type Outgoing, PlannedRequest } from "./outgoing.js";
+import { PlannedRequest } from "./outgoing.js";
 import { encodeQuery } from "./query.js";
-import { createTransport, type Send } from "./transport.js";
+import { createTransport } from "./transport.js";
 import { rememberErrorContext } from "./unwrap.js";
 import { VERSION } from "./version.js";
 
 /** A client for the curated Databricks operations: `client.GET(path, init)` → `{ data, error, response }`. */
 export type DatabricksClient = Client<paths, "application/json">;
 
-/** What fetch is given for one attempt: the call's own options, then its parts and the attempt's signal. */
+/**
+ * What fetch is given for one attempt. Redirects are never followed, whatever the call asked: the
+ * key, a token or a body must not reach another origin (attempt.ts turns a 3xx into an error).
+ */
 function attemptInit(call: Outgoing, signal: AbortSignal): RequestInit {
-  return { ...call.init, method: call.method, headers: call.headers, body: call.body, signal };
+  return {
+    ...call.init,
+    method: call.method,
+    headers: call.headers,
+    body: call.body,
+    signal,
+    redirect: "manual",
+  };
 }
 
-// The bottom layer: fetch(url, init), as an app would call it (the attempt's signal must be in this
-// `init`; see `Send` in transport.ts). `globalThis.fetch` is read per call, not captured.
-const globalFetch: Send = (call, signal) => globalThis.fetch(call.url, attemptInit(call, signal));
-
 /** A user-supplied fetch is promised a complete Request (`FetchLike`), with the signal in `init` as well. */
-function fromFetchLike(fetch: FetchLike): Send {
-  return (call, signal) => fetch(new Request(call.url, attemptInit(call, signal)), { signal });
+function throughFetchLike(fetch: FetchLike, call: Outgoing, signal: AbortSignal): Promise<Response> {
+  return fetch(new Request(call.url, attemptInit(call, signal)), { signal });
 }
 
 /**
@@ -49,14 +58,7 @@ function withEmptyJsonBody(next: Send): Send {
 }
 
 const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
-type Call = (url: unknown, init: unknown) => unknown;
-
-/** Per-call middleware and per-call fetch are handed Requests by openapi-fetch: those calls need real ones. */
-function needsRealRequests(init: unknown): boolean {
-  if (typeof init !== "object" || init === null) return false;
-  const { middleware, fetch } = init as { middleware?: unknown[]; fetch?: unknown };
-  return (middleware !== undefined && middleware.length > 0) || fetch !== undefined;
-}
+type Call = (url: unknown, init?: unknown) => unknown;
 
 /**
  * Creates a client. With no options, reads DATABRICKS_APIM_URL / DATABRICKS_APIM_SUBSCRIPTION_KEY /
@@ -70,67 +72,97 @@ export function createDatabricksClient(options?: DatabricksClientOptions): Datab
     const path = pathname.startsWith(config.pathPrefix) ? pathname.slice(config.pathPrefix.length) : pathname;
     return { method, path: path || "/" };
   };
-  const base = config.fetch ? fromFetchLike(config.fetch) : globalFetch;
-  const send = withEmptyJsonBody(withAuth(base, config.auth, describe));
-  const transport = createTransport(send, {
-    maxRetries: config.maxRetries,
-    timeout: config.timeout,
-    totalTimeout: config.totalTimeout,
-    onRetry: config.onRetry,
-    describe,
-    secrets: config.secrets,
-  });
+  // The bottom layer: the call's own fetch, the client's, or `globalThis.fetch` read per call. The
+  // attempt's signal goes in fetch's own `init` (see `Send` in call.ts).
+  const clientFetch = config.fetch;
+  const bottom: Send = (call, signal) => {
+    const fetch = call.fetch ?? clientFetch;
+    return fetch
+      ? throughFetchLike(fetch, call, signal)
+      : globalThis.fetch(call.url, attemptInit(call, signal));
+  };
+  const transport = createTransport(
+    withEmptyJsonBody(withAuth(bottom, config.auth, describe, config.secrets)),
+    {
+      baseUrl: config.baseUrl,
+      maxRetries: config.maxRetries,
+      timeout: config.timeout,
+      totalTimeout: config.totalTimeout,
+      maxResponseBytes: config.maxResponseBytes,
+      onRetry: config.onRetry,
+      describe,
+      secrets: config.secrets,
+    },
+  );
   const userAgent = `databricks-apim/${VERSION} node/${process.versions.node}${config.userAgent ? ` ${config.userAgent}` : ""}`;
-  const common = {
+  const inner = createClient<paths, "application/json">({
     baseUrl: config.baseUrl,
     fetch: transport as (request: Request) => Promise<Response>,
     querySerializer: (query: unknown) => encodeQuery(query as Record<string, unknown>),
     headers: { Accept: "application/json", "User-Agent": userAgent, ...config.headers },
-  };
-
-  // Two openapi-fetch clients over the same transport. Calls normally go through `planned`, which
-  // builds PlannedRequests instead of WHATWG Requests (outgoing.ts says why). Middleware and per-call
-  // fetches are promised real Requests, so those calls go through `standard`, created on first need.
-  const planned = createClient<paths, "application/json">({
-    ...common,
     Request: PlannedRequest as unknown as typeof Request,
   });
-  let standard: DatabricksClient | undefined;
-  let middlewareInstalled = false;
-  const standardClient = (): DatabricksClient => {
-    if (standard) return standard;
-    standard = createClient<paths, "application/json">(common);
-    // Error responses remember where they came from, so `unwrap` can build a typed error later. The
-    // transport records that on the Response it returns, but a middleware may replace it: this
-    // middleware goes in first, so that it runs last on responses.
-    standard.use({
-      onResponse({ request, response }) {
-        if (!response.ok)
-          rememberErrorContext(response, {
-            ...describe(request.url, request.method),
-            secrets: config.secrets,
-          });
-        return undefined;
-      },
-    });
-    return standard;
-  };
-  const pick = (init: unknown) =>
-    (middlewareInstalled || needsRealRequests(init) ? standardClient() : planned) as unknown as Record<
-      string,
-      Call
-    >;
 
+  // Error responses remember where they came from, so `unwrap` can build a typed error later. The
+  // transport records that on the Response it returns, but a middleware may replace it: this one
+  // goes in first, so that it runs last on responses.
+  const remember: Middleware = {
+    onResponse({ request, response }) {
+      if (!response.ok)
+        rememberErrorContext(response, { ...describe(request.url, request.method), secrets: config.secrets });
+      return undefined;
+    },
+  };
+  let middlewareInstalled = false;
+
+  /** Checks a call's init and adds what the transport needs; returns it untouched when nothing applies. */
+  const prepare = (init: unknown): unknown => {
+    if (typeof init !== "object" || init === null)
+      return middlewareInstalled ? { Request: globalThis.Request } : init;
+    const call = init as Record<string, unknown>;
+    checkHeaders(call.headers);
+    const params = call.params as { header?: unknown } | undefined;
+    checkHeaders(params?.header);
+    checkPathParams(params);
+    if (call.fetch !== undefined && typeof call.fetch !== "function")
+      throw new DatabricksConfigError("Invalid call: fetch must be a function");
+    const middleware = Array.isArray(call.middleware) && call.middleware.length > 0;
+    if (call.fetch === undefined && call.parseAs !== "stream" && !middleware && !middlewareInstalled)
+      return init;
+    const out: Record<string, unknown> = { ...call };
+    // A call's own fetch replaces the client's below auth and retries, not the whole transport.
+    if (call.fetch !== undefined) {
+      delete out.fetch;
+      out[FETCH_KEY] = call.fetch;
+    }
+    if (call.parseAs === "stream") out[STREAM_KEY] = true;
+    // Middleware is promised real Requests.
+    if (middleware || middlewareInstalled) out.Request = globalThis.Request;
+    if (middleware && !middlewareInstalled) out.middleware = [remember, ...(call.middleware as Middleware[])];
+    return out;
+  };
+
+  const methods = inner as unknown as Record<string, Call>;
+  const innerRequest = inner.request as unknown as (method: unknown, url: unknown, init: unknown) => unknown;
+  // A refused call rejects like any failed call, rather than throwing where it is made.
+  const guarded = (run: () => unknown): unknown => {
+    try {
+      return run();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
   const client: Record<string, unknown> = {
     request: (method: unknown, url: unknown, init: unknown) =>
-      (pick(init).request as unknown as (m: unknown, u: unknown, i: unknown) => unknown)(method, url, init),
+      guarded(() => innerRequest(method, url, prepare(init))),
     use: (...middleware: Middleware[]) => {
-      standardClient().use(...middleware);
+      if (!middlewareInstalled) inner.use(remember);
       middlewareInstalled = true;
+      inner.use(...middleware);
     },
-    eject: (...middleware: Middleware[]) => standard?.eject(...middleware),
+    eject: (...middleware: Middleware[]) => inner.eject(...middleware),
   };
   for (const method of METHODS)
-    client[method] = (url: unknown, init: unknown) => pick(init)[method]!(url, init);
+    client[method] = (url: unknown, init?: unknown) => guarded(() => methods[method]!(url, prepare(init)));
   return client as unknown as DatabricksClient;
 }

@@ -28,6 +28,8 @@ export const DEFAULTS = {
   maxRetries: 3,
   timeout: 60_000,
   totalTimeout: 300_000,
+  /** 64 MiB: well above Databricks' 25 MiB inline results, far below what would exhaust memory. */
+  maxResponseBytes: 64 * 1024 * 1024,
 } as const;
 
 /** The environment variable each option falls back to. */
@@ -60,6 +62,7 @@ export interface ResolvedConfig {
   maxRetries: number;
   timeout: number;
   totalTimeout: number;
+  maxResponseBytes: number;
   userAgent: string | undefined;
   headers: Record<string, string>;
   onRetry: ((event: RetryEvent) => void) | undefined;
@@ -215,6 +218,7 @@ export function resolveConfig(options: Options = {}, env: Env = process.env): Re
     maxRetries: checkCount(options.maxRetries, "maxRetries", DEFAULTS.maxRetries, 0),
     timeout: checkCount(options.timeout, "timeout", DEFAULTS.timeout, 1),
     totalTimeout: checkCount(options.totalTimeout, "totalTimeout", DEFAULTS.totalTimeout, 1),
+    maxResponseBytes: checkCount(options.maxResponseBytes, "maxResponseBytes", DEFAULTS.maxResponseBytes, 1),
     userAgent: options.userAgent,
     headers,
     onRetry: options.onRetry,

@@ -238,3 +238,35 @@ export function isNotFound(value: unknown): value is NotFound {
     (isDatabricksApimError(value) && /^(NotFound|ResourceDoesNotExist)$/.test(value.name))
   );
 }
+
+/**
+ * The server answered with a redirect. The client never follows one: the subscription key, a token
+ * or a request body must not reach another origin. Only the target's origin is kept (a full URL's
+ * query could carry anything).
+ */
+export class DatabricksRedirectError extends DatabricksApimError {
+  override name = "DatabricksRedirectError";
+  /** Origin (scheme, host, port) of the redirect's target, when the response named a valid one. */
+  readonly targetOrigin: string | undefined;
+  constructor(message: string, init: ErrorInit & { targetOrigin?: string | undefined }) {
+    super(message, init);
+    this.targetOrigin = init.targetOrigin;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), targetOrigin: this.targetOrigin };
+  }
+}
+
+/** A response body was larger than `maxResponseBytes`; the client stopped reading it. */
+export class DatabricksResponseTooLargeError extends DatabricksApimError {
+  override name = "DatabricksResponseTooLargeError";
+  /** The limit that was exceeded, in bytes. */
+  readonly maxResponseBytes: number;
+  constructor(message: string, init: ErrorInit & { maxResponseBytes: number }) {
+    super(message, init);
+    this.maxResponseBytes = init.maxResponseBytes;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), maxResponseBytes: this.maxResponseBytes };
+  }
+}

@@ -4,6 +4,8 @@
  * warehouses, SQL statements) are a separate entry, `databricks-apim/waiters`, so that apps which
  * never wait do not load them.
  */
+
+export type { CallOptions } from "./call.js";
 export { createDatabricksClient, type DatabricksClient } from "./client.js";
 export {
   type ApimOptions,
@@ -31,6 +33,5 @@ export {
   paginate,
 } from "./paginate.js";
 export { encodeQuery } from "./query.js";
-export type { CallOptions } from "./transport.js";
 export { type CallResult, toError, unwrap } from "./unwrap.js";
 export { VERSION } from "./version.js";

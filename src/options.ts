@@ -45,6 +45,8 @@ export interface CommonOptions {
   timeout?: number | undefined;
   /** Deadline for a whole call including retries and waits, in ms. @default 300000 */
   totalTimeout?: number | undefined;
+  /** Largest response body read into memory, in bytes; a larger one fails the call. @default 67108864 (64 MiB) */
+  maxResponseBytes?: number | undefined;
   /** Appended to the `User-Agent` header, e.g. `"my-app/1.2"`. */
   userAgent?: string | undefined;
   /** Extra headers sent with every request; a header whose value is `undefined` is left out. */

@@ -1,30 +1,13 @@
 /**
- * What the transport sends: a call reduced to the parts an attempt needs (URL, method, headers, a
- * replayable body, the caller's signal), whatever openapi-fetch handed over.
+ * What openapi-fetch hands the transport, reduced to an `Outgoing` (call.ts).
  *
- * Why not simply a Request: in Node 20 a WHATWG Request is costly to build (undici validates and
- * copies every part), and fetch builds its own copy from whatever Request it is given. openapi-fetch
- * would build one per call and fetch a second per attempt, ≈ 20 µs together, a tenth of a whole
- * loopback request. So the client gives openapi-fetch `PlannedRequest` as its `Request` class (its
- * documented `Request` option): a plain record of the URL and init, which the transport sends with
- * `fetch(url, init)`, exactly as an app calling fetch directly would. When an app installs middleware
- * or a per-call fetch, which are promised real Requests, the client builds real ones again
+ * The client gives openapi-fetch `PlannedRequest` as its `Request` class (its documented `Request`
+ * option): a plain record of the URL and init, sent later as `fetch(url, init)` the way an app calling
+ * fetch would, because building a WHATWG Request per call (and fetch another per attempt) is costly on
+ * Node 20 (bench/results.md). Calls with middleware, which is promised real Requests, get real ones
  * (client.ts); the transport accepts both.
  */
-
-/** What a call sends; the transport reads it once and every attempt reuses it. */
-export interface Outgoing {
-  url: string;
-  method: string;
-  /** Owned by this call: layers below the transport may set headers on it (auth). */
-  headers: Headers;
-  /** Read once and replayed on every attempt. */
-  body: string | ArrayBuffer | null;
-  /** The caller's signal, if any. */
-  signal: AbortSignal | undefined;
-  /** Further fetch options from the caller (e.g. `redirect`), forwarded as given. */
-  init: RequestInit;
-}
+import type { Outgoing } from "./call.js";
 
 /**
  * The `Request` class the client gives openapi-fetch: keeps the URL and init instead of building a
@@ -72,6 +55,6 @@ async function fromRequest(request: Request): Promise<Outgoing> {
     headers: new Headers(request.headers),
     body: request.body === null ? null : await request.arrayBuffer(),
     signal: request.signal,
-    init: { redirect: request.redirect },
+    init: {},
   };
 }

@@ -224,6 +224,26 @@ describe("Requests seen by middleware and fetch", () => {
     expect(got[0]).toBeInstanceOf(Request);
     expect(got[0]?.url).toBe(LIST);
   });
+
+  it("a call's own fetch replaces the client's fetch only: auth, retries and checks still apply", async () => {
+    const client = createDatabricksClient({ apimUrl: APIM, subscriptionKey: KEY });
+    const got: Request[] = [];
+    const replies = [
+      Response.json(
+        { error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" },
+        { status: 503, headers: { "retry-after": "0" } },
+      ),
+      Response.json({ clusters: [] }),
+    ];
+    const fetch = async (request: Request) => {
+      got.push(request);
+      return replies.shift()!;
+    };
+    await unwrap(client.GET("/api/2.1/clusters/list", { fetch }));
+    expect(got).toHaveLength(2);
+    expect(got.map((request) => request.headers.get("ocp-apim-subscription-key"))).toEqual([KEY, KEY]);
+    expect(got[0]?.redirect).toBe("manual");
+  });
 });
 
 describe("calls without middleware (no WHATWG Request is built for openapi-fetch)", () => {
@@ -273,8 +293,10 @@ describe("calls without middleware (no WHATWG Request is built for openapi-fetch
         return Response.json({});
       },
     });
-    await unwrap(client.GET("/api/2.1/clusters/list", { redirect: "manual" }));
+    // `redirect` is the one fetch option the client overrides: redirects are never followed.
+    await unwrap(client.GET("/api/2.1/clusters/list", { redirect: "follow", cache: "no-store" }));
     expect(got[0]?.redirect).toBe("manual");
+    expect(got[0]?.cache).toBe("no-store");
     await unwrap(
       client.POST("/api/2.0/secrets/scopes/create", {
         body: { scope: "s" },

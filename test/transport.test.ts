@@ -5,16 +5,19 @@
  */
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
+import { readCallOptions, type Send, STREAM_KEY } from "../src/call.js";
 import type { RetryEvent } from "../src/config.js";
 import { DatabricksAuthError, DatabricksConnectionError, DatabricksTimeoutError } from "../src/errors.js";
-import { createTransport, readCallOptions, type Send, type TransportOptions } from "../src/transport.js";
+import { createTransport, type TransportOptions } from "../src/transport.js";
 
 const KEY = "sk-unit-0123456789abcdef";
 const BASE = "https://apim.example.net/dbw-01";
 
 function transport(send: Send, options: Partial<TransportOptions> = {}) {
   return createTransport(send, {
+    baseUrl: BASE,
     maxRetries: 3,
+    maxResponseBytes: 1024 * 1024,
     timeout: 1_000,
     totalTimeout: 10_000,
     onRetry: undefined,
@@ -66,22 +69,22 @@ const post = (path: string, body: unknown, init: RequestInit = {}) =>
 describe("readCallOptions", () => {
   it("reads numeric overrides that openapi-fetch copied onto the Request, and ignores the rest", () => {
     const request = Object.assign(get(), { maxRetries: 0, timeout: 5, totalTimeout: "9", other: 1 });
-    expect(readCallOptions(request)).toEqual({ maxRetries: 0, timeout: 5 });
-    expect(readCallOptions(get())).toEqual({});
+    expect(readCallOptions(request)).toEqual({ maxRetries: 0, timeout: 5, stream: false, fetch: undefined });
+    expect(readCallOptions(Object.assign(get(), { maxResponseBytes: 7 }))).toMatchObject({
+      maxResponseBytes: 7,
+    });
+    expect(readCallOptions(get())).toEqual({ stream: false, fetch: undefined });
   });
 });
 
 describe("which responses are retried", () => {
+  // "Uncertain" answers (the request may have been processed) count against maxRetries (3 here).
   it.each([
-    ["GET", 429, 4],
-    ["GET", 503, 4],
     ["GET", 502, 4],
     ["GET", 504, 4],
     ["GET", 500, 1],
     ["GET", 400, 1],
     ["GET", 404, 1],
-    ["POST", 429, 4],
-    ["POST", 503, 4],
     ["POST", 502, 1],
     ["POST", 504, 1],
   ])("%s answered %i → %i attempts, and the last response is returned", async (method, code, attempts) => {
@@ -91,6 +94,27 @@ describe("which responses are retried", () => {
     expect(response.status).toBe(code);
     expect(await response.json()).toEqual({ error_code: "X", message: "x" });
     expect(sent).toHaveLength(attempts);
+  });
+
+  // Throttling is waited out until totalTimeout, for every method, whatever maxRetries says
+  // (databricks-sdk-go config/api_client.go: RetryTimeout 300 s; databricks-sdk-py retry_timeout_seconds=300).
+  it.each([
+    ["GET", 429],
+    ["GET", 503],
+    ["POST", 429],
+    ["POST", 503],
+  ])("%s answered %i is retried past maxRetries, until the deadline", async (method, code) => {
+    const { send, sent } = scripted(status(code, { "retry-after": "0.02" }));
+    const request = method === "GET" ? get() : post("/api/2.1/clusters/create", {});
+    const response = await transport(send, { totalTimeout: 300 })(request);
+    expect(response.status).toBe(code);
+    expect(sent.length).toBeGreaterThan(4);
+  });
+
+  it("maxRetries 0 turns every retry off, throttling included", async () => {
+    const { send, sent } = scripted(status(429, { "retry-after": "0" }));
+    expect((await transport(send, { maxRetries: 0 })(get())).status).toBe(429);
+    expect(sent).toHaveLength(1);
   });
 
   it("retries APIM's backend-failure 500 for GET only, not Databricks' own 500", async () => {
@@ -117,9 +141,19 @@ describe("which responses are retried", () => {
   });
 
   it("honours per-call maxRetries over the client's", async () => {
-    const { send, sent } = scripted(status(503));
+    const { send, sent } = scripted(status(502));
     await transport(send, { maxRetries: 5 })(Object.assign(get(), { maxRetries: 1 }));
     expect(sent).toHaveLength(2);
+  });
+
+  it("honours per-call totalTimeout over the client's", async () => {
+    // A 1 s Retry-After fits the client's 10 s deadline but not the call's 500 ms one.
+    const { send, sent } = scripted(status(503, { "retry-after": "1" }), ok());
+    const response = await transport(send, { totalTimeout: 10_000 })(
+      Object.assign(get(), { totalTimeout: 500 }),
+    );
+    expect(response.status).toBe(503);
+    expect(sent).toHaveLength(1);
   });
 
   it("returns a Retry-After longer than maxRetryAfter to the caller at once", async () => {
@@ -257,13 +291,25 @@ describe("bodies", () => {
     expect(await response.json()).toEqual({ a: 1 });
   });
 
-  it("passes binary bodies and empty responses through untouched", async () => {
+  it("buffers binary bodies too (the timeout covers them), and passes empty responses through", async () => {
     const binary = new Response(new Uint8Array([1, 2, 3]), {
       headers: { "content-type": "application/octet-stream" },
     });
-    expect(await transport(async () => binary)(get())).toBe(binary);
+    const response = await transport(async () => binary)(get());
+    expect(response).not.toBe(binary);
+    expect(binary.bodyUsed).toBe(true);
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(new Uint8Array([1, 2, 3]));
     const empty = new Response(null, { status: 204 });
     expect(await transport(async () => empty)(get())).toBe(empty);
+  });
+
+  it("hands a 2xx body over unread when the call asked for a stream", async () => {
+    const streamed = new Response(new Uint8Array([1, 2, 3]), {
+      headers: { "content-type": "application/octet-stream" },
+    });
+    const response = await transport(async () => streamed)(Object.assign(get(), { [STREAM_KEY]: true }));
+    expect(response).toBe(streamed);
+    expect(streamed.bodyUsed).toBe(false);
   });
 
   it("rejects invalid JSON on a 2xx as INVALID_RESPONSE_BODY, retried for GET", async () => {
