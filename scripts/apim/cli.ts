@@ -68,6 +68,11 @@ const FLAGS = {
     bool: false,
     help: "custom ARM origin (token scope follows it)",
   },
+  "allow-unsafe-policy": {
+    env: "",
+    bool: true,
+    help: "publish a policy that breaks the safety rules (key removal, managed identity, routing); loud warning",
+  },
   credential: {
     env: "AZURE_TOKEN_CREDENTIALS",
     bool: false,
@@ -101,6 +106,8 @@ export interface ImportOptions {
   rollback: boolean;
   cloud: CloudName;
   armEndpoint: string | undefined;
+  /** Publish a policy that breaks the safety rules, with a loud warning (flag only, no variable). */
+  allowUnsafePolicy: boolean;
   /** Which credential; `--credential` wins over `AZURE_TOKEN_CREDENTIALS` (see lib/credential.ts). */
   credential: CredentialChoice;
 }
@@ -115,7 +122,7 @@ export type ParsedCommandLine =
 export function usage(): string {
   const rows = Object.entries(FLAGS).map(([flag, { env, bool, help }]) => {
     const left = `  --${flag}${bool ? "" : " <value>"}`;
-    return `${left.padEnd(40)}${help} [${env}]`;
+    return `${left.padEnd(40)}${help} [${env || "flag only"}]`;
   });
   return [
     "Usage: scripts/import-to-apim [options]",
@@ -168,6 +175,7 @@ export function parseCommandLine(
   };
   const bool = (flag: Flag): boolean => {
     if (values[flag] === true) return true;
+    if (FLAGS[flag].env === "") return false;
     const raw = env[FLAGS[flag].env]?.trim().toLowerCase();
     if (raw === undefined || raw === "" || raw === "0" || raw === "false" || raw === "no") return false;
     if (raw === "1" || raw === "true" || raw === "yes") return true;
@@ -261,6 +269,7 @@ export function parseCommandLine(
     rollback,
     cloud: isCloudName(cloudName) ? cloudName : "AzureCloud",
     armEndpoint: text("arm-endpoint"),
+    allowUnsafePolicy: bool("allow-unsafe-policy"),
     credential,
   };
   return errors.length > 0 ? { kind: "invalid", errors } : { kind: "options", options };

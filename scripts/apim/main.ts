@@ -27,6 +27,7 @@ import { createArmClient } from "./arm.js";
 import { EXIT_INVALID, parseCommandLine, usage } from "./cli.js";
 import { CLOUDS, resolveArmEndpoint } from "./clouds.js";
 import { computePlan, computeRollback, type Plan, type RollbackPlan } from "./plan.js";
+import { unsafeWarning } from "./policy-rules.js";
 import { formatPlan, formatRollback, formatSummary } from "./report.js";
 import { type ApimTarget, readState } from "./state.js";
 import { type DesiredState, type ReadFile, validateInputs } from "./validate.js";
@@ -111,6 +112,7 @@ export async function run(
       `[1/5] validate: ${spec.file} (${spec.operations.length} of ${spec.sourceOperations} operations, ${(spec.text.length / 1024).toFixed(0)} KiB upload), ${desired.policy.file}, workspace ${desired.workspaceUrl}`,
     );
     for (const warning of desired.warnings) log(`  warning: ${warning}`);
+    if (desired.policy.unsafe.length > 0) stderr.write(`${unsafeWarning(desired.policy.unsafe)}\n`);
   } else log("[1/5] validate: rollback needs no spec or policy");
 
   const target: ApimTarget = {

@@ -4,11 +4,11 @@
  * The template (`openapi/policy.xml`) is plain XML with two kinds of placeholders: `{{name}}` is
  * replaced by an XML-escaped value, and `{{#name}}…{{/name}}` keeps its content only when `name` is
  * set (an optional attribute or element). Rendering is textual, so the template itself need not be
- * well-formed; the *rendered* policy is parsed strictly and must contain the two elements without
- * which the gateway cannot reach Databricks: `set-backend-service` naming our backend, and
- * `authentication-managed-identity` asking for a token for the Databricks application.
+ * well-formed; the *rendered* policy is parsed strictly, must route to our backend by id, and must
+ * pass the safety rules of policy-rules.ts (key removed, managed identity, no other destinations).
  */
 import { DATABRICKS_RESOURCE_ID } from "./clouds.js";
+import { type KeyNames, unsafePolicyFindings } from "./policy-rules.js";
 import { attribute, findElements, parseXml, type XmlElement, XmlSyntaxError } from "./policy-xml.js";
 
 /** Values a template can use; `undefined` removes the matching `{{#name}}` section. */
@@ -24,6 +24,14 @@ export interface CheckedPolicy {
   xml: string;
   root: XmlElement;
   warnings: string[];
+  /** Safety rules broken, let through by `--allow-unsafe-policy`; empty otherwise. */
+  unsafe: string[];
+}
+
+/** How strictly to apply the safety rules. */
+export interface PolicyRules {
+  keyNames: KeyNames;
+  allowUnsafe: boolean;
 }
 
 const escapeXml = (value: string) =>
@@ -65,6 +73,7 @@ export function checkPolicy(
   template: string,
   values: PolicyValues,
   label: string,
+  rules: PolicyRules,
 ): { ok: true; policy: CheckedPolicy } | { ok: false; errors: string[] } {
   let xml: string;
   let root: XmlElement;
@@ -91,10 +100,7 @@ export function checkPolicy(
       );
   }
 
-  const identities = findElements(root, "authentication-managed-identity");
-  if (identities.length === 0)
-    errors.push(`${label}: no <authentication-managed-identity resource="${DATABRICKS_RESOURCE_ID}"/>`);
-  for (const element of identities) {
+  for (const element of findElements(root, "authentication-managed-identity")) {
     const resource = attribute(element, "resource");
     if (resource !== DATABRICKS_RESOURCE_ID)
       errors.push(
@@ -107,14 +113,9 @@ export function checkPolicy(
       );
   }
 
-  const removesKey = findElements(root, "set-header").some(
-    (element) =>
-      attribute(element, "name")?.toLowerCase() === "ocp-apim-subscription-key" &&
-      attribute(element, "exists-action") === "delete",
-  );
-  if (!removesKey)
-    warnings.push(
-      `${label}: the policy does not delete Ocp-Apim-Subscription-Key; APIM forwards it to Databricks`,
-    );
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, policy: { xml, root, warnings } };
+  const findings = unsafePolicyFindings(root, rules.keyNames);
+  if (!rules.allowUnsafe) errors.push(...findings.map((finding) => `${label}: unsafe policy: ${finding}`));
+  return errors.length > 0
+    ? { ok: false, errors }
+    : { ok: true, policy: { xml, root, warnings, unsafe: rules.allowUnsafe ? findings : [] } };
 }

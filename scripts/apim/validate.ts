@@ -12,6 +12,7 @@ import { checkApimRules, findSchemaCycles } from "../lib/apim-rules.js";
 import { listOperations, type OpenApiDocument, parseSpec } from "../lib/spec.js";
 import type { ImportOptions } from "./cli.js";
 import { CLOUDS, cloudOfWorkspaceHost } from "./clouds.js";
+import { DEFAULT_KEY_NAMES } from "./policy-rules.js";
 import { type CheckedPolicy, checkPolicy } from "./policy-template.js";
 import { buildUploadSpec, type UploadSpec } from "./upload-spec.js";
 
@@ -89,7 +90,10 @@ export function validateInputs(
       rateLimitCalls: options.rateLimit?.calls.toString(),
       rateLimitPeriod: options.rateLimit?.renewalPeriod.toString(),
     };
-    const checked = checkPolicy(template, values, policyFile);
+    const checked = checkPolicy(template, values, policyFile, {
+      keyNames: DEFAULT_KEY_NAMES,
+      allowUnsafe: options.allowUnsafePolicy,
+    });
     if (checked.ok) {
       policy = { ...checked.policy, file: policyFile };
       warnings.push(...checked.policy.warnings);

@@ -41,6 +41,7 @@ describe("parseCommandLine", () => {
       rollback: false,
       cloud: "AzureCloud",
       armEndpoint: undefined,
+      allowUnsafePolicy: false,
       credential: { kind: "developer", label: expect.stringContaining("(the default)"), source: "default" },
     });
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { POLICY_PATH } from "../../scripts/apim/cli.js";
+import { DEFAULT_KEY_NAMES } from "../../scripts/apim/policy-rules.js";
 import { checkPolicy, renderPolicy } from "../../scripts/apim/policy-template.js";
 import { canonicalXml, parseXml, sameXml, XmlSyntaxError } from "../../scripts/apim/policy-xml.js";
 import { reindent } from "./fake-apim.js";
@@ -81,10 +82,11 @@ describe("policy template", () => {
     rateLimitCalls: undefined,
     rateLimitPeriod: undefined,
   };
+  const strict = { keyNames: DEFAULT_KEY_NAMES, allowUnsafe: false };
 
   it("renders the shipped template without optional parts, and passes the checks", () => {
-    const checked = checkPolicy(template, values, "policy.xml");
-    expect(checked).toMatchObject({ ok: true, policy: { warnings: [] } });
+    const checked = checkPolicy(template, values, "policy.xml", strict);
+    expect(checked).toMatchObject({ ok: true, policy: { warnings: [], unsafe: [] } });
     const xml = checked.ok ? checked.policy.xml : "";
     expect(xml).not.toContain("rate-limit-by-key");
     expect(xml).not.toContain(`client-id="`);
@@ -120,12 +122,15 @@ describe("policy template", () => {
     expect(() => renderPolicy("{{ backendId }}", values)).toThrow("malformed placeholder");
   });
 
-  it("requires the client-id asked for, and warns when the subscription key would be forwarded", () => {
+  it("requires the client-id asked for, and refuses a policy that would forward the subscription key", () => {
     const withId = { ...values, managedIdentityClientId: "11111111-1111-1111-1111-111111111111" };
+    const safe = (mi: string) =>
+      `<policies><inbound><set-backend-service backend-id="dbw-01"/><set-header name="Ocp-Apim-Subscription-Key" exists-action="delete"/><set-query-parameter name="subscription-key" exists-action="delete"/>${mi}</inbound></policies>`;
     const missing = checkPolicy(
-      '<policies><set-backend-service backend-id="dbw-01"/><authentication-managed-identity resource="2ff814a6-3304-4ab8-85cb-cd0e6f879c1d"/></policies>',
+      safe('<authentication-managed-identity resource="2ff814a6-3304-4ab8-85cb-cd0e6f879c1d"/>'),
       withId,
       "p.xml",
+      strict,
     );
     expect(missing).toEqual({
       ok: false,
@@ -134,14 +139,16 @@ describe("policy template", () => {
       ],
     });
     const noRemoval = checkPolicy(
-      '<policies><set-backend-service backend-id="dbw-01"/><authentication-managed-identity resource="2ff814a6-3304-4ab8-85cb-cd0e6f879c1d"/></policies>',
+      '<policies><inbound><set-backend-service backend-id="dbw-01"/><authentication-managed-identity resource="2ff814a6-3304-4ab8-85cb-cd0e6f879c1d"/></inbound></policies>',
       values,
       "p.xml",
+      strict,
     );
-    expect(noRemoval.ok && noRemoval.policy.warnings[0]).toContain(
-      "does not delete Ocp-Apim-Subscription-Key",
-    );
-    expect(checkPolicy("<other/>", values, "p.xml")).toMatchObject({
+    expect(noRemoval.ok ? [] : noRemoval.errors).toEqual([
+      expect.stringContaining("p.xml: unsafe policy: the subscription key header is not removed"),
+      expect.stringContaining("p.xml: unsafe policy: the subscription key query parameter is not removed"),
+    ]);
+    expect(checkPolicy("<other/>", values, "p.xml", strict)).toMatchObject({
       ok: false,
       errors: expect.arrayContaining(["p.xml: root element is <other>, expected <policies>"]),
     });
