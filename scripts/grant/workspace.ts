@@ -67,7 +67,8 @@ export async function readWorkspaceState(
       params: { query: { filter: `displayName eq "${group}"` } },
     }),
   );
-  const found = groups?.Resources?.find((g) => g.displayName === group);
+  // SCIM compares displayName case-insensitively; so does this, so a re-run never creates a twin.
+  const found = groups?.Resources?.find((g) => g.displayName?.toLowerCase() === group.toLowerCase());
   // A list may leave out members; the group itself has them.
   const full = found?.id
     ? await call(
