@@ -111,6 +111,33 @@ describe("npm run mock-gateway", () => {
       granted: false,
       rateLimit: { calls: 5, renewalPeriodSeconds: 60 },
     });
+    expect(
+      parseMockGatewayArgs([
+        "--managed-identity-app-id",
+        "12345678-90ab-4cde-8f01-23456789abcd",
+        "--admin-token",
+        "tok",
+        "--wildcard",
+        "--backend-down",
+        "--quota",
+        "100/3600",
+        "--max-body-bytes",
+        "1024",
+      ]),
+    ).toMatchObject({
+      granted: true,
+      appId: "12345678-90ab-4cde-8f01-23456789abcd",
+      adminToken: "tok",
+      wildcard: true,
+      backendDown: true,
+      quota: { calls: 100, renewalPeriodSeconds: 3600 },
+      maxBodyBytes: 1024,
+    });
+    expect(() => parseMockGatewayArgs(["--managed-identity-app-id", "apim"])).toThrow(
+      "--managed-identity-app-id",
+    );
+    expect(() => parseMockGatewayArgs(["--quota", "lots"])).toThrow("--quota");
+    expect(() => parseMockGatewayArgs(["--max-body-bytes", "0"])).toThrow("--max-body-bytes");
     expect(parseMockGatewayArgs(["--help"])).toBe("help");
     expect(() => parseMockGatewayArgs(["--port", "http"])).toThrow("--port");
     expect(() => parseMockGatewayArgs(["--rate-limit", "fast"])).toThrow("--rate-limit");
