@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { checkApimRules, findSchemaCycles, normalizeOperationName } from "../scripts/lib/apim-rules.js";
 import { listOperations, loadSpec } from "../scripts/lib/spec.js";
@@ -111,5 +112,60 @@ describe("curated spec", () => {
         expect(param).not.toHaveProperty("explode");
       }
     }
+  });
+
+  // Deprecations as the official SDK models mark them (databricks-sdk-go v0.175 service/jobs,
+  // compute and sql model.go: "Deprecated. Please use the `status` field instead." on Run.State,
+  // RunTask.State; "Deprecated: use page_token in combination with page_size instead." on GetEvents;
+  // "Deprecated. URI of the egg library …" on Library.Egg; "Deprecated since June 2023" on list offsets).
+  it("marks the fields Databricks deprecates, so editors strike them through", () => {
+    const deprecated = [
+      "Run.state",
+      "BaseRun.state",
+      "RunTask.state",
+      "RepairHistoryItem.state",
+      "GetEvents.limit",
+      "GetEvents.offset",
+      "GetEventsResponse.next_page",
+      "GetEventsResponse.total_count",
+      "Library.egg",
+      "SparkJarTask.jar_uri",
+      "EndpointHealth.message",
+    ];
+    for (const name of deprecated) {
+      const [schema = "", field = ""] = name.split(".");
+      const property = schemas[schema]?.properties?.[field] as Schema & {
+        deprecated?: boolean;
+        description?: string;
+      };
+      expect({ name, deprecated: property?.deprecated }).toEqual({ name, deprecated: true });
+      expect(property?.description).toMatch(/^Deprecated/);
+    }
+    for (const path of ["/api/2.2/jobs/list", "/api/2.2/jobs/runs/list"]) {
+      const offset = doc.paths[path]?.get?.parameters?.find((p) => p.name === "offset");
+      expect(offset).toMatchObject({ deprecated: true });
+    }
+    // The generated types carry it as JSDoc, which is what editors read.
+    const schemaTs = readFileSync(new URL("../src/generated/schema.ts", import.meta.url), "utf8");
+    expect(schemaTs).toMatch(
+      /@deprecated\s*\n\s*\* @description Deprecated: read `status` instead[^\n]*\n\s*\*\/\n\s*state\?:/,
+    );
+  });
+
+  // Constraints from the same models: ExecuteStatementRequest.WaitTimeout ("0 or … between 5 and 50"),
+  // Disposition ("larger than 25 MiB … aborted"), ListCatalogsRequest.MaxResults rules,
+  // ListJobsRequest.Limit (1–100, default 20), ListRunsRequest.Limit ("limit of 0 … maximum").
+  it("states the limits users need in descriptions", () => {
+    const statement = schemas.ExecuteStatementRequest?.properties as Record<string, { description?: string }>;
+    expect(statement.wait_timeout?.description).toMatch(/`0s`.*5 to 50 seconds; default `10s`/);
+    expect(statement.disposition?.description).toContain("25 MiB");
+    const param = (path: string, name: string) =>
+      (doc.paths[path]?.get?.parameters?.find((p) => p.name === name) as { description?: string })
+        ?.description;
+    expect(param("/api/2.1/unity-catalog/catalogs", "max_results")).toMatch(
+      /0: pages of a size the server picks/,
+    );
+    expect(param("/api/2.2/jobs/list", "limit")).toContain("1 to 100");
+    expect(param("/api/2.2/jobs/runs/list", "limit")).toContain("0 means the maximum");
   });
 });

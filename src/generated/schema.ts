@@ -1589,6 +1589,10 @@ export interface components {
             setup_duration?: number;
             /** Format: int64 */
             start_time?: number;
+            /**
+             * @deprecated
+             * @description Deprecated: read `status` instead, which carries the same state with termination and queue details.
+             */
             state?: components["schemas"]["RunState"];
             status?: components["schemas"]["RunStatus"];
             tasks?: components["schemas"]["RunTask"][];
@@ -2333,6 +2337,10 @@ export interface components {
         EndpointHealth: {
             details?: string;
             failure_reason?: components["schemas"]["SqlTerminationReason"];
+            /**
+             * @deprecated
+             * @description Deprecated: split into `summary` and `details`.
+             */
             message?: string;
             status?: components["schemas"]["Status"];
             summary?: string;
@@ -2347,6 +2355,10 @@ export interface components {
             enable_serverless_compute?: boolean;
             health?: components["schemas"]["EndpointHealth"];
             id?: string;
+            /**
+             * @deprecated
+             * @description Deprecated (AWS instance profiles; unused on Azure).
+             */
             instance_profile_arn?: string;
             jdbc_url?: string;
             /** Format: int32 */
@@ -2354,7 +2366,11 @@ export interface components {
             /** Format: int32 */
             min_num_clusters?: number;
             name?: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @deprecated
+             * @description Deprecated.
+             */
             num_active_sessions?: number;
             /** Format: int32 */
             num_clusters?: number;
@@ -2428,18 +2444,28 @@ export interface components {
         EventType: "ADD_NODES_FAILED" | "AUTOMATIC_CLUSTER_UPDATE" | "AUTOSCALING_BACKOFF" | "AUTOSCALING_FAILED" | "AUTOSCALING_STATS_REPORT" | "CLUSTER_MIGRATED" | "CREATING" | "DBFS_DOWN" | "DECOMMISSION_ENDED" | "DECOMMISSION_STARTED" | "DEFERRED_POLICY_ENFORCEMENT_FAILED" | "DEFERRED_POLICY_ENFORCEMENT_SCHEDULED" | "DID_NOT_EXPAND_DISK" | "DRIVER_HEALTHY" | "DRIVER_NOT_RESPONDING" | "DRIVER_UNAVAILABLE" | "EDITED" | "EXPANDED_DISK" | "FAILED_TO_EXPAND_DISK" | "INIT_SCRIPTS_FINISHED" | "INIT_SCRIPTS_STARTED" | "METASTORE_DOWN" | "NODES_LOST" | "NODE_BLACKLISTED" | "NODE_EXCLUDED_DECOMMISSIONED" | "PINNED" | "RESIZING" | "RESTARTING" | "RUNNING" | "SPARK_EXCEPTION" | "STARTING" | "TERMINATING" | "UC_VOLUME_MISCONFIGURED" | "UNPINNED" | "UPSIZE_COMPLETED";
         /** @description Request body of `statementsExecute`. */
         ExecuteStatementRequest: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Cuts the result at this many bytes (counted on the internal representation, not the chosen format) and sets `manifest.truncated`. With EXTERNAL_LINKS the default is 100 GiB.
+             */
             byte_limit?: number;
             catalog?: string;
+            /** @description INLINE (default): rows come in the responses as JSON_ARRAY chunks, at most 25 MiB in total (a larger result fails the statement). EXTERNAL_LINKS: presigned cloud-storage URLs, outside the gateway. */
             disposition?: components["schemas"]["Disposition"];
             format?: components["schemas"]["SqlFormat"];
+            /** @description What happens when a non-zero `wait_timeout` passes first: CONTINUE (default) keeps the statement running and answers PENDING or RUNNING; CANCEL cancels it. Ignored with `0s`. */
             on_wait_timeout?: components["schemas"]["ExecuteStatementRequestOnWaitTimeout"];
             parameters?: components["schemas"]["StatementParameterListItem"][];
             query_tags?: components["schemas"]["QueryTag"][];
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Cuts the result at this many rows and, unlike SQL `LIMIT`, sets `manifest.truncated` when it did.
+             */
             row_limit?: number;
             schema?: string;
+            /** @description The SQL text, at most 16 MiB. Parameter markers (`:name`) are bound from `parameters`. */
             statement: string;
+            /** @description How long the call waits for the result, as `<N>s`: `0s` answers at once with PENDING (asynchronous), otherwise 5 to 50 seconds; default `10s`. A statement that finishes in time is answered with its result; past the wait, `on_wait_timeout` applies. */
             wait_timeout?: string;
             warehouse_id: string;
         };
@@ -2581,9 +2607,17 @@ export interface components {
             /** Format: int64 */
             end_time?: number;
             event_types?: components["schemas"]["EventType"][];
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @deprecated
+             * @description Deprecated: page with `page_token` and `page_size` instead. Events per page, default 50, at most 500.
+             */
             limit?: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @deprecated
+             * @description Deprecated: page with `page_token` and `page_size` instead.
+             */
             offset?: number;
             order?: components["schemas"]["GetEventsOrder"];
             /** Format: int32 */
@@ -2597,10 +2631,18 @@ export interface components {
         /** @description Response of `clustersEvents`. */
         GetEventsResponse: {
             events?: components["schemas"]["ClusterEvent"][];
+            /**
+             * @deprecated
+             * @description Deprecated: follow `next_page_token` / `prev_page_token` instead. The body of the request for the next page; absent on the last page.
+             */
             next_page?: components["schemas"]["GetEvents"];
             next_page_token?: string;
             prev_page_token?: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @deprecated
+             * @description Deprecated: 0 when the request pages by `page_token`.
+             */
             total_count?: number;
         };
         /** @description Response of `instancePoolsGet`. */
@@ -2663,6 +2705,10 @@ export interface components {
             enable_serverless_compute?: boolean;
             health?: components["schemas"]["EndpointHealth"];
             id?: string;
+            /**
+             * @deprecated
+             * @description Deprecated (AWS instance profiles; unused on Azure).
+             */
             instance_profile_arn?: string;
             jdbc_url?: string;
             /** Format: int32 */
@@ -2670,7 +2716,11 @@ export interface components {
             /** Format: int32 */
             min_num_clusters?: number;
             name?: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @deprecated
+             * @description Deprecated.
+             */
             num_active_sessions?: number;
             /** Format: int32 */
             num_clusters?: number;
@@ -2871,6 +2921,10 @@ export interface components {
         /** @enum {string} */
         JobEditMode: "EDITABLE" | "UI_LOCKED";
         JobEmailNotifications: {
+            /**
+             * @deprecated
+             * @description Deprecated: set `notification_settings.no_alert_for_skipped_runs` instead.
+             */
             no_alert_for_skipped_runs?: boolean;
             on_duration_warning_threshold_exceeded?: string[];
             on_failure?: string[];
@@ -2914,7 +2968,10 @@ export interface components {
             git_source?: components["schemas"]["GitSource"];
             health?: components["schemas"]["JobsHealthRules"];
             job_clusters?: components["schemas"]["JobCluster"][];
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description Runs of this job that may be active at once, at most 1000; further runs are skipped, or queued when `queue.enabled`. 0 skips every new run.
+             */
             max_concurrent_runs?: number;
             name?: string;
             notification_settings?: components["schemas"]["JobNotificationSettings"];
@@ -2927,6 +2984,7 @@ export interface components {
             tags?: {
                 [key: string]: string;
             };
+            /** @description Up to 1000 tasks when writing (create, reset, update, submit). Reads answer at most 100 per page; `jobs/get` continues with the root `next_page_token`. */
             tasks?: components["schemas"]["Task"][];
             /** Format: int32 */
             timeout_seconds?: number;
@@ -2977,6 +3035,10 @@ export interface components {
         Language: "PYTHON" | "R" | "SCALA" | "SQL";
         Library: {
             cran?: components["schemas"]["RCranLibrary"];
+            /**
+             * @deprecated
+             * @description Deprecated: Python eggs are not installed on Databricks Runtime 14.0 and above.
+             */
             egg?: string;
             jar?: string;
             maven?: components["schemas"]["MavenLibrary"];
@@ -3482,6 +3544,10 @@ export interface components {
             id?: number;
             /** Format: int64 */
             start_time?: number;
+            /**
+             * @deprecated
+             * @description Deprecated: read `status` instead.
+             */
             state?: components["schemas"]["RunState"];
             status?: components["schemas"]["RunStatus"];
             task_run_ids?: number[];
@@ -3687,6 +3753,10 @@ export interface components {
             setup_duration?: number;
             /** Format: int64 */
             start_time?: number;
+            /**
+             * @deprecated
+             * @description Deprecated: read `status` instead, which carries the same state with termination and queue details.
+             */
             state?: components["schemas"]["RunState"];
             status?: components["schemas"]["RunStatus"];
             tasks?: components["schemas"]["RunTask"][];
@@ -3777,6 +3847,10 @@ export interface components {
             alert_output?: components["schemas"]["AlertTaskOutput"];
             clean_rooms_notebook_output?: components["schemas"]["CleanRoomsNotebookTaskCleanRoomsNotebookTaskOutput"];
             dashboard_output?: components["schemas"]["DashboardTaskOutput"];
+            /**
+             * @deprecated
+             * @description Deprecated: replaced by `dbt_platform_output`.
+             */
             dbt_cloud_output?: components["schemas"]["DbtCloudTaskOutput"];
             dbt_output?: components["schemas"]["DbtOutput"];
             dbt_platform_output?: components["schemas"]["DbtPlatformTaskOutput"];
@@ -3883,6 +3957,10 @@ export interface components {
             sql_task?: components["schemas"]["SqlTask"];
             /** Format: int64 */
             start_time?: number;
+            /**
+             * @deprecated
+             * @description Deprecated: read `status` instead, which carries the same state with termination and queue details.
+             */
             state?: components["schemas"]["RunState"];
             status?: components["schemas"]["RunStatus"];
             task_key: string;
@@ -3976,9 +4054,17 @@ export interface components {
         /** @enum {string} */
         Source: "GIT" | "WORKSPACE";
         SparkJarTask: {
+            /**
+             * @deprecated
+             * @description Deprecated since 04/2016: give the jar in `libraries` (classic compute) or in the environment (serverless).
+             */
             jar_uri?: string;
             main_class_name?: string;
             parameters?: string[];
+            /**
+             * @deprecated
+             * @description Deprecated: `false` is no longer accepted.
+             */
             run_as_repl?: boolean;
         };
         SparkNode: {
@@ -4361,6 +4447,10 @@ export interface components {
             task_key: string;
         };
         TaskEmailNotifications: {
+            /**
+             * @deprecated
+             * @description Deprecated: set `notification_settings.no_alert_for_skipped_runs` instead.
+             */
             no_alert_for_skipped_runs?: boolean;
             on_duration_warning_threshold_exceeded?: string[];
             on_failure?: string[];
@@ -6126,8 +6216,13 @@ export interface operations {
         parameters: {
             query?: {
                 expand_tasks?: boolean;
+                /** @description Jobs per page, 1 to 100; default 20. */
                 limit?: number;
                 name?: string;
+                /**
+                 * @deprecated
+                 * @description Deprecated since June 2023: page with `page_token` instead.
+                 */
                 offset?: number;
                 page_token?: string;
             };
@@ -6539,7 +6634,12 @@ export interface operations {
                 completed_only?: boolean;
                 expand_tasks?: boolean;
                 job_id?: number;
+                /** @description Runs per page, 1 to 25; default 20. 0 means the maximum. */
                 limit?: number;
+                /**
+                 * @deprecated
+                 * @description Deprecated since June 2023: page with `page_token` instead.
+                 */
                 offset?: number;
                 page_token?: string;
                 run_type?: components["schemas"]["RunType"];
@@ -7149,6 +7249,10 @@ export interface operations {
             query?: {
                 page_size?: number;
                 page_token?: string;
+                /**
+                 * @deprecated
+                 * @description Deprecated: the server ignores it.
+                 */
                 run_as_user_id?: number;
             };
             header?: never;
@@ -8453,6 +8557,7 @@ export interface operations {
             query?: {
                 include_browse?: boolean;
                 include_unbound?: boolean;
+                /** @description How many to return. Unset: everything in one answer (not recommended; no paging). 0: pages of a size the server picks (recommended). Above 0: pages of at most this many, capped by the server. Below 0: refused. A page may hold fewer items, even none; only an absent `next_page_token` ends the list. */
                 max_results?: number;
                 page_token?: string;
             };
@@ -8556,6 +8661,7 @@ export interface operations {
             query: {
                 catalog_name: string;
                 include_browse?: boolean;
+                /** @description How many to return. Unset: everything in one answer (not recommended; no paging). 0: pages of a size the server picks (recommended). Above 0: pages of at most this many, capped by the server. Below 0: refused. A page may hold fewer items, even none; only an absent `next_page_token` ends the list. */
                 max_results?: number;
                 page_token?: string;
             };
@@ -8660,6 +8766,7 @@ export interface operations {
                 catalog_name: string;
                 include_browse?: boolean;
                 include_manifest_capabilities?: boolean;
+                /** @description How many to return. Unset: everything in one answer (not recommended; no paging). 0: pages of a size the server picks (recommended). Above 0: pages of at most this many, capped by the server. Below 0: refused. A page may hold fewer items, even none; only an absent `next_page_token` ends the list. */
                 max_results?: number;
                 omit_columns?: boolean;
                 omit_properties?: boolean;
@@ -8769,6 +8876,7 @@ export interface operations {
             query: {
                 catalog_name: string;
                 include_browse?: boolean;
+                /** @description How many to return. Unset: everything in one answer (not recommended; no paging). 0: pages of a size the server picks (recommended). Above 0: pages of at most this many, capped by the server. Below 0: refused. A page may hold fewer items, even none; only an absent `next_page_token` ends the list. */
                 max_results?: number;
                 page_token?: string;
                 schema_name: string;

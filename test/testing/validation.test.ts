@@ -103,3 +103,24 @@ describe("clusters/events paging", () => {
     expect(rest.next_page_token).toBeUndefined();
   });
 });
+
+describe("documented request size limits", () => {
+  // SDK models (databricks-sdk-go service/workspace/model.go `Import.Content`): "The base64-encoded
+  // content. This has a limit of 10 MB. If the limit (10MB) is exceeded, exception with error code
+  // MAX_NOTEBOOK_SIZE_EXCEEDED is thrown." service/sql/model.go `ExecuteStatementRequest.Statement`:
+  // "The maximum query text size is 16 MiB."
+  it("refuses workspace/import content over 10 MB and statements over 16 MiB", async () => {
+    const content = "A".repeat(10 * 1024 * 1024 + 4);
+    const imported = await client.POST("/api/2.0/workspace/import", {
+      body: { path: "/Shared/big.py", content, format: "AUTO" },
+    });
+    expect(imported.response.status).toBe(400);
+    expect(imported.error).toMatchObject({ error_code: "MAX_NOTEBOOK_SIZE_EXCEEDED" });
+    const statement = `SELECT '${"x".repeat(16 * 1024 * 1024)}'`;
+    const executed = await client.POST("/api/2.0/sql/statements", {
+      body: { warehouse_id: "5c4f3e2d1a0b9c8d", statement },
+    });
+    expect(executed.error).toMatchObject({ error_code: "INVALID_PARAMETER_VALUE" });
+    expect(executed.error?.message).toContain("16 MiB");
+  });
+});

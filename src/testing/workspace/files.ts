@@ -7,6 +7,10 @@
 import type { Language, ObjectInfo } from "../../generated/schema.js";
 import { WorkspaceError } from "../http.js";
 import { fromBase64, parentOf, toBase64 } from "./bytes.js";
+
+/** Largest `content` of `workspace/import`: 10 MB. */
+const MAX_IMPORT_CONTENT = 10 * 1024 * 1024;
+
 import type { WorkspaceArea, WorkspaceContext } from "./context.js";
 import {
   alreadyExists,
@@ -108,6 +112,15 @@ export function createWorkspaceFiles(ctx: WorkspaceContext): WorkspaceArea<Works
     }),
     http.post("/api/2.0/workspace/import", ({ body }) => {
       const path = clean(requiredField(body.path, "path"));
+      // "The base64-encoded content. This has a limit of 10 MB … MAX_NOTEBOOK_SIZE_EXCEEDED" (SDK models' Import).
+      if ((body.content ?? "").length > MAX_IMPORT_CONTENT) {
+        const size = (body.content ?? "").length;
+        throw new WorkspaceError(
+          400,
+          "MAX_NOTEBOOK_SIZE_EXCEEDED",
+          `The content (${size} bytes) exceeds the import limit of ${MAX_IMPORT_CONTENT} bytes (10 MB).`,
+        );
+      }
       const parent = tree.get(parentOf(path));
       if (parent?.info.object_type !== "DIRECTORY") {
         throw notFound(`The parent folder (${parentOf(path)}) does not exist.`);

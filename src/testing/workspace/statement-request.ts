@@ -29,6 +29,10 @@ const UNQUOTED_TYPES =
 
 /** Validates `body`; throws the 400 Databricks answers (or 501 for what the emulator cannot serve). */
 export function readStatementRequest(body: ExecuteStatementRequest, text: string): StatementRequest {
+  // "The maximum query text size is 16 MiB."
+  if (new TextEncoder().encode(text).length > 16 * 1024 * 1024) {
+    throw invalidParameter("The statement text exceeds the maximum size of 16 MiB.");
+  }
   const wait = /^(\d+)s$/.exec(body.wait_timeout ?? "10s");
   const waitSeconds = Number(wait?.[1] ?? -1);
   if (!(waitSeconds === 0 || (waitSeconds >= 5 && waitSeconds <= 50))) {
