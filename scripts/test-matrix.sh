@@ -19,9 +19,6 @@ platform=$(node -p 'process.platform.replace("win32", "win") + "-" + process.arc
 root=${TEST_MATRIX_DIR:-${TMPDIR:-/tmp}/databricks-apim-node-matrix}
 mkdir -p "$root"
 
-# Built once with the machine's Node: the package test packs dist/ and would otherwise race to build it.
-npm run build --silent
-
 summary=()
 status=0
 for version in "${versions[@]}"; do
