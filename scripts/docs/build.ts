@@ -19,6 +19,21 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** The operations page's file name in the site (TypeDoc's header links to it: typedoc.json). */
 export const OPERATIONS_PAGE = "operations.html";
 
+/** Pages the site must have: the entry points by their import names, and what an app calls first. */
+const REQUIRED_PAGES = [
+  "databricks-apim",
+  "databricks-apim/waiters",
+  "databricks-apim/testing",
+  "createDatabricksClient",
+  "unwrap",
+  "paginate",
+  "waitForCluster",
+  "waitForRun",
+  "waitForWarehouse",
+  "executeStatement",
+  "createDatabricksMock",
+];
+
 /**
  * Redoc's client-side routes: one per tag (its menu prerenders them as `/tag` links, which its router
  * turns into `#/tag` in the browser). Its link to `/` lands on the site's index.html and is checked.
@@ -32,6 +47,8 @@ export async function buildSite(out: string) {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const { urls, guides } = await buildApiReference(ROOT, out);
+  const missing = REQUIRED_PAGES.filter((name) => !urls.has(name));
+  if (missing.length > 0) throw new Error(`The API reference has no page for ${missing.join(", ")}`);
   const { doc } = loadSpec();
   renderOperationsPage(annotateSpec(doc, urls, guides), path.join(out, OPERATIONS_PAGE));
   return checkSite(out, redocRoutes(doc.tags as Array<{ name: string }> | undefined));

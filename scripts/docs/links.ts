@@ -43,14 +43,18 @@ export async function checkSite(
       return spaRoutes.has(url.pathname);
     },
   });
-  const broken = result.links
-    .filter((link) => link.state === LinkState.BROKEN)
-    .map((link) => ({
+  // linkinator may report a missing fragment more than once: one entry per (page, link, reason).
+  const broken = new Map<string, BrokenLink>();
+  for (const link of result.links) {
+    if (link.state !== LinkState.BROKEN) continue;
+    const entry = {
       parent: link.parent,
       url: link.url,
       status: link.status,
       reason: (link.failureDetails ?? []).map(describe).join("; "),
-    }));
+    };
+    broken.set(JSON.stringify(entry), entry);
+  }
   const checked = result.links.filter((link) => link.state !== LinkState.SKIPPED).length;
-  return { checked, broken };
+  return { checked, broken: [...broken.values()] };
 }

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { listOperations, type OpenApiDocument, type OpenApiOperation } from "../lib/spec.js";
 import { sampleFor, waiterFor } from "./samples.js";
@@ -123,6 +124,9 @@ export function annotateSpec(doc: OpenApiDocument, urls: ApiUrls, guides: ApiUrl
   return copy;
 }
 
+const CONFIG = fileURLToPath(new URL("redocly.yaml", import.meta.url));
+const TITLE = "databricks-apim operations";
+
 /** Renders `doc` into the single page `outFile` with the pinned `@redocly/cli`, offline. */
 export function renderOperationsPage(doc: OpenApiDocument, outFile: string): void {
   const dir = mkdtempSync(path.join(os.tmpdir(), "databricks-apim-docs-"));
@@ -132,16 +136,7 @@ export function renderOperationsPage(doc: OpenApiDocument, outFile: string): voi
     const cli = createRequire(import.meta.url).resolve("@redocly/cli/bin/cli.js");
     execFileSync(
       process.execPath,
-      [
-        cli,
-        "build-docs",
-        spec,
-        "--output",
-        outFile,
-        "--inlineBundle",
-        "--title",
-        "databricks-apim operations",
-      ],
+      [cli, "build-docs", spec, "--output", outFile, "--inlineBundle", "--config", CONFIG, "--title", TITLE],
       {
         cwd: dir,
         stdio: ["ignore", "ignore", "pipe"],

@@ -92,22 +92,34 @@ function fieldName(name: string): string {
 
 type Parameter = { name: string; in: string; required?: boolean; schema?: Schema };
 
-/** The call's init object (`{ params, body }`), or "" when the operation needs none. */
-export function initLiteral(doc: OpenApiDocument, op: OpenApiOperation): string {
+/** The fields of the call's init (`params: …`, `body: …`), empty when the operation needs none. */
+export function initFields(doc: OpenApiDocument, op: OpenApiOperation): string[] {
   const groups: Record<string, string[]> = {};
   for (const parameter of (op.parameters ?? []) as Parameter[]) {
     if (!parameter.required || (parameter.in !== "path" && parameter.in !== "query")) continue;
     const value = placeholder(doc, parameter.schema, parameter.name);
     groups[parameter.in] = [...(groups[parameter.in] ?? []), `${fieldName(parameter.name)}: ${value}`];
   }
-  const parts: string[] = [];
-  const params = Object.entries(groups).map(([where, fields]) => `${where}: { ${fields.join(", ")} }`);
-  if (params.length > 0) parts.push(`params: { ${params.join(", ")} }`);
-  const body = (
-    op.requestBody as { required?: boolean; content?: Record<string, { schema?: Schema }> } | undefined
-  )?.content?.["application/json"]?.schema;
-  if (body) parts.push(`body: ${placeholder(doc, body, "value")}`);
-  return parts.length > 0 ? `{ ${parts.join(", ")} }` : "";
+  const fields: string[] = [];
+  const params = Object.entries(groups).map(([where, list]) => `${where}: { ${list.join(", ")} }`);
+  if (params.length > 0) fields.push(`params: { ${params.join(", ")} }`);
+  const body = (op.requestBody as { content?: Record<string, { schema?: Schema }> } | undefined)?.content?.[
+    "application/json"
+  ]?.schema;
+  if (body) fields.push(`body: ${placeholder(doc, body, "value")}`);
+  return fields;
+}
+
+/** `fn("path")`, or `fn("path", {` + one init field a line + `})`: samples sit in a narrow panel. */
+function callLines(fn: string, path: string, fields: readonly string[], indent = ""): string[] {
+  if (fields.length === 0) return [`${indent}${fn}("${path}")`];
+  return [`${indent}${fn}("${path}", {`, ...fields.map((field) => `${indent}  ${field},`), `${indent}})`];
+}
+
+/** Joins `head`, the call and `tail` (`const x = await unwrap(` … `);`), one call line per line. */
+function wrapped(head: string, call: string[], tail: string): string[] {
+  if (call.length === 1) return [`${head}${call[0]}${tail}`];
+  return [`${head}${call[0]!.trimStart()}`, ...call.slice(1, -1), `${call.at(-1)}${tail}`];
 }
 
 type LongRunning = { target: string[]; failure: string[]; statusField: string };
@@ -115,52 +127,63 @@ type Paging = { style: string; items: string };
 
 /** The TypeScript sample for one operation (a complete module: imports, client, call). */
 export function sampleFor(doc: OpenApiDocument, method: string, path: string, op: OpenApiOperation): string {
-  const init = initLiteral(doc, op);
-  const args = init ? `"${path}", ${init}` : `"${path}"`;
-  const call = `client.${method}(${args})`;
+  const fields = initFields(doc, op);
   const paging = op["x-databricks-pagination"] as Paging | undefined;
   const longRunning = op["x-databricks-long-running"] as LongRunning | undefined;
-  const lines: string[] = [];
   const main = new Set<string>(["createDatabricksClient"]);
   const waiters = new Set<string>();
   const body: string[] = [];
+  const request = callLines(`client.${method}`, path, fields);
 
   if (paging && paging.style !== "single") {
     main.add("paginate");
-    body.push(`for await (const item of paginate(client, ${args})) {`, "  console.log(item);", "}");
+    body.push(...wrapped("const items = ", callLines("paginate", path, fields).map(withClient), ";"));
+    body.push("for await (const item of items) console.log(item);");
   } else if (path === "/api/2.0/sql/statements" && method === "POST") {
     waiters.add("executeStatement");
     body.push(
-      `const result = await executeStatement(client, { warehouse_id: "<warehouse_id>", statement: "SELECT 1 AS one" });`,
+      "const result = await executeStatement(client, {",
+      '  warehouse_id: "<warehouse_id>",',
+      '  statement: "SELECT 1 AS one",',
+      "});",
       "for await (const row of result) console.log(row.one);",
     );
   } else {
     main.add("unwrap");
     const waiter = longRunning ? waiterFor(path, longRunning.target) : undefined;
+    // A waiter polls the id the request named, or else the one the response returns.
+    const id = waiter ? idExpression(fields, waiter.idParam) : undefined;
+    const head = waiter
+      ? id
+        ? "await unwrap("
+        : "const started = await unwrap("
+      : "const data = await unwrap(";
+    body.push(...wrapped(head, request, ");"));
     if (waiter) {
       waiters.add(waiter.name);
-      // Wait on the id the request named, or else on the one the response returns.
-      const id = idExpression(init, waiter.idParam);
-      body.push(id ? `await unwrap(${call});` : `const started = await unwrap(${call});`);
       const options = waiter.until ? `, { until: "${waiter.until}" }` : "";
       body.push(
-        `const settled = await ${waiter.name}(client, ${id ?? `started.${waiter.idParam}!`}${options});`,
+        `const done = await ${waiter.name}(client, ${id ?? `started.${waiter.idParam}!`}${options});`,
       );
-      body.push("console.log(settled.state);");
+      body.push("console.log(done.state);");
     } else {
-      body.push(`const data = await unwrap(${call});`);
       body.push(paging ? `console.log(data.${paging.items});` : "console.log(data);");
     }
   }
-  lines.push(`import { ${[...main].sort().join(", ")} } from "databricks-apim";`);
+  const lines = [`import { ${[...main].sort().join(", ")} } from "databricks-apim";`];
   if (waiters.size > 0)
     lines.push(`import { ${[...waiters].sort().join(", ")} } from "databricks-apim/waiters";`);
-  lines.push("", "// Reads DATABRICKS_APIM_URL and DATABRICKS_APIM_SUBSCRIPTION_KEY.");
+  lines.push("", "// Reads the DATABRICKS_APIM_* environment variables.");
   lines.push("const client = createDatabricksClient();", ...body);
   return `${lines.join("\n")}\n`;
 }
 
+/** `paginate("path"` → `paginate(client, "path"`. */
+function withClient(line: string): string {
+  return line.replace(/^(\s*paginate\()/, "$1client, ");
+}
+
 /** The placeholder the init gives `field` (request body or path), so the waiter polls the same id. */
-function idExpression(init: string, field: string): string | undefined {
-  return new RegExp(`\\b${field}: ("[^"]*"|\\d+)`).exec(init)?.[1];
+function idExpression(fields: readonly string[], field: string): string | undefined {
+  return new RegExp(`\\b${field}: ("[^"]*"|\\d+)`).exec(fields.join(" "))?.[1];
 }
