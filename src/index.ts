@@ -20,6 +20,7 @@ export {
 } from "./config.js";
 export * from "./errors.js";
 export type * from "./generated/schema.js";
+export { DEFAULT_MAX_EMPTY_PAGES, type PagingLimits } from "./page-guard.js";
 export {
   collect,
   type ItemOf,
