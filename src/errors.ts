@@ -208,6 +208,30 @@ export class DatabricksTimeoutError extends DatabricksConnectionError {
 export class DatabricksAuthError extends DatabricksApimError {
   override name = "DatabricksAuthError";
 }
+/** Why `paginate`/`pages` stopped a listing that would not end. */
+export type PaginationStop = "repeated-page" | "no-progress" | "max-pages";
+
+/**
+ * A listing was stopped because it did not end: the server repeated a page token (or SCIM offset, or
+ * next-page body), too many pages in a row brought no new items, or `maxPages` was reached with pages left.
+ */
+export class PaginationError extends DatabricksApimError {
+  override name = "PaginationError";
+  /** What stopped it. */
+  readonly reason: PaginationStop;
+  /** Pages received before it stopped. */
+  readonly pages: number;
+  constructor(message: string, init: ErrorInit & { reason: PaginationStop; pages: number }) {
+    super(message, init);
+    this.reason = init.reason;
+    this.pages = init.pages;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), reason: this.reason, pages: this.pages };
+  }
+}
+
 /**
  * The client was configured wrongly (thrown by `createDatabricksClient`), or a call's input cannot be
  * sent (e.g. a query that refers to itself); always before any request.

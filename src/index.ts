@@ -23,6 +23,7 @@ export {
 export * from "./errors.js";
 export type * from "./generated/schema.js";
 export * from "./inner-pages.js";
+export { DEFAULT_MAX_EMPTY_PAGES, type PagingLimits } from "./page-guard.js";
 export {
   collect,
   type ItemOf,

@@ -4,15 +4,18 @@
  * - `token`: send `page_token` (repos: `next_page_token`), read `next_page_token`; "" or absent ends.
  *   Empty pages that still carry a token are followed: Unity Catalog sends them. Catalog, schema and
  *   table lists also need `max_results=0` to opt into paging at all.
- * - `scim`: `startIndex` from 1 and `count`, advancing by the items received; items de-duplicated by id.
+ * - `scim`: `startIndex` from 1 and `count`, advancing by the items received; items already given
+ *   out (by id) are removed from later pages, since offset paging over a changing list overlaps.
  * - `nextPageBody`: the response's `next_page` is the complete body of the next POST (cluster events).
  * - `single`: one call returns everything.
  * A missing items array means no items (an empty workspace answers `{"next_page_token":"","prev_page_token":""}`).
+ * Every listing ends: page-guard.ts stops one that repeats itself or makes no progress.
  */
 import type { MaybeOptionalInit } from "openapi-fetch";
 import type { DatabricksClient } from "./client.js";
 import { pagination } from "./generated/operations.js";
 import type { paths } from "./generated/schema.js";
+import { PageGuard, type PagingLimits } from "./page-guard.js";
 import { toError } from "./unwrap.js";
 
 type Table = typeof pagination;
@@ -41,10 +44,15 @@ export type ItemOf<P extends PaginatedPath> =
   NonNullable<PageOf<P>[Table[P]["items"] & keyof PageOf<P>]> extends ReadonlyArray<infer Item>
     ? Item
     : never;
-/** The init accepted by `paginate` for path `P`: the same as the client call's init. */
-export type PaginateInit<P extends PaginatedPath> = MaybeOptionalInit<paths[P], MethodOf<P>>;
+/** The init accepted by `paginate` for path `P`: the client call's init, plus the listing's limits. */
+export type PaginateInit<P extends PaginatedPath> =
+  MaybeOptionalInit<paths[P], MethodOf<P>> extends infer Init
+    ? undefined extends Init
+      ? (NonNullable<Init> & PagingLimits) | undefined
+      : Init & PagingLimits
+    : never;
 
-type AnyInit = {
+type AnyInit = PagingLimits & {
   params?: { query?: Record<string, unknown> };
   body?: Record<string, unknown>;
   signal?: AbortSignal;
@@ -66,11 +74,14 @@ export async function* pages<P extends PaginatedPath>(
 ): AsyncGenerator<Page<P>, void, undefined> {
   const spec: Spec = pagination[path];
   const request = client.request as unknown as Requester;
-  const base = (init ?? {}) as AnyInit;
+  const { maxPages, maxEmptyPages, ...base } = (init ?? {}) as AnyInit;
+  const method = spec.method ?? "GET";
+  const guard = new PageGuard(method, path, { maxPages, maxEmptyPages });
   const signal = base.signal;
   const call = async (next: AnyInit): Promise<Record<string, unknown>> => {
     signal?.throwIfAborted();
-    const result = await request(spec.method ?? "GET", path, next);
+    guard.beforeRequest();
+    const result = await request(method, path, next);
     if (!result.response.ok) throw toError(result);
     return (result.data ?? {}) as Record<string, unknown>;
   };
@@ -78,6 +89,10 @@ export async function* pages<P extends PaginatedPath>(
     ...base,
     params: { ...base.params, query: { ...base.params?.query, ...query } },
   });
+  const itemCount = (page: Record<string, unknown>) => {
+    const items = page[spec.items];
+    return Array.isArray(items) ? items.length : 0;
+  };
 
   switch (spec.style) {
     case "single": {
@@ -93,7 +108,6 @@ export async function* pages<P extends PaginatedPath>(
         Object.entries(defaults).filter(([key]) => requested[key] === undefined),
       );
       let token = requested[requestToken] as string | undefined;
-      const seen = new Set<string>();
       for (;;) {
         const query: Record<string, unknown> = { ...extra };
         if (token) query[requestToken] = token;
@@ -101,9 +115,7 @@ export async function* pages<P extends PaginatedPath>(
         yield page as Page<P>;
         const next = page[responseToken];
         if (typeof next !== "string" || next === "") return;
-        // A server that hands back a token it already gave would loop forever; stop instead.
-        if (seen.has(next)) throw new Error(`Pagination of ${path} did not advance: token repeated`);
-        seen.add(next);
+        guard.advance(itemCount(page), `token ${next}`);
         token = next;
       }
     }
@@ -111,14 +123,23 @@ export async function* pages<P extends PaginatedPath>(
       const requested = base.params?.query ?? {};
       let startIndex = Number(requested.startIndex ?? 1);
       const count = Number(requested.count ?? SCIM_DEFAULT_COUNT);
+      const given = new Set<unknown>();
       for (;;) {
         const page = await call(withQuery({ startIndex, count }));
         const items = page[spec.items];
         if (!Array.isArray(items) || items.length === 0) return;
-        yield page as Page<P>;
+        const fresh = items.filter((item) => {
+          const id = (item as { id?: unknown } | null)?.id;
+          if (id === undefined) return true;
+          if (given.has(id)) return false;
+          given.add(id);
+          return true;
+        });
+        yield (fresh.length === items.length ? page : { ...page, [spec.items]: fresh }) as Page<P>;
         startIndex += items.length;
         const total = page.totalResults;
         if (typeof total === "number" && startIndex > total) return;
+        guard.advance(fresh.length, `startIndex ${startIndex}`);
       }
     }
     case "nextPageBody": {
@@ -128,6 +149,7 @@ export async function* pages<P extends PaginatedPath>(
         yield page as Page<P>;
         const next = page[spec.next];
         if (next === null || typeof next !== "object") return;
+        guard.advance(itemCount(page), `body ${JSON.stringify(next)}`);
         body = next as Record<string, unknown>;
       }
     }
@@ -146,7 +168,7 @@ export function paginate<P extends PaginatedPath>(
 ): AsyncIterableIterator<ItemOf<P>, undefined, undefined> {
   const spec: Spec = pagination[path];
   const source = pages(client, path, ...rest) as AsyncGenerator<Record<string, unknown>, void, undefined>;
-  return new Items<ItemOf<P>>(source, spec.items, spec.style === "scim");
+  return new Items<ItemOf<P>>(source, spec.items);
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
@@ -161,17 +183,14 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
 class Items<T> implements AsyncIterableIterator<T, undefined, undefined> {
   readonly #pages: AsyncGenerator<Record<string, unknown>, void, undefined>;
   readonly #key: string;
-  /** SCIM pages may overlap (offset paging over a changing list): skip ids already given out. */
-  readonly #seen: Set<unknown> | undefined;
   #items: readonly unknown[] = [];
   #index = 0;
   #loading: Promise<void> | undefined;
   #done = false;
 
-  constructor(pages: AsyncGenerator<Record<string, unknown>, void, undefined>, key: string, dedupe: boolean) {
+  constructor(pages: AsyncGenerator<Record<string, unknown>, void, undefined>, key: string) {
     this.#pages = pages;
     this.#key = key;
-    this.#seen = dedupe ? new Set() : undefined;
   }
 
   [Symbol.asyncIterator](): this {
@@ -180,16 +199,8 @@ class Items<T> implements AsyncIterableIterator<T, undefined, undefined> {
 
   next(): Promise<IteratorResult<T, undefined>> {
     if (this.#loading) return this.#loading.then(this.#retry, this.#retry);
-    while (this.#index < this.#items.length) {
-      const item = this.#items[this.#index++];
-      if (this.#seen) {
-        const id = (item as { id?: unknown } | null)?.id;
-        if (id !== undefined) {
-          if (this.#seen.has(id)) continue;
-          this.#seen.add(id);
-        }
-      }
-      return Promise.resolve({ value: item as T, done: false });
+    if (this.#index < this.#items.length) {
+      return Promise.resolve({ value: this.#items[this.#index++] as T, done: false });
     }
     if (this.#done) return Promise.resolve(DONE);
     const loading = this.#pages.next().then(

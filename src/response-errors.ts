@@ -5,9 +5,9 @@
  *   older endpoints `{ "error": "…" }`, SCIM's `{ "detail", "status", "scimType" }`, plain `CODE: message`
  *   text, or an HTML page.
  * All of them become one typed error. `clusters/get`, `jobs/get` and `jobs/runs/get` answer a missing
- * resource with 400 INVALID_PARAMETER_VALUE; the official SDKs remap that by matching the request path,
- * which breaks behind APIM's `/dbw-01` prefix. We match on the path without the prefix, using the table
- * generated from the spec's `x-databricks-missing-as`.
+ * resource with 400 INVALID_PARAMETER_VALUE; the official SDKs remap that with the overrides below,
+ * matching the request path, which behind APIM's `/dbw-01` prefix would never match: we match the
+ * path without the prefix.
  */
 
 import {
@@ -37,7 +37,6 @@ import {
   Unauthenticated,
   Unknown,
 } from "./errors.js";
-import { missingResourceQuirks } from "./generated/operations.js";
 import { redactAll } from "./redact.js";
 import { parseRetryAfter } from "./retry-timing.js";
 
@@ -71,6 +70,41 @@ const BY_STATUS: Readonly<Record<number, ApiErrorClass>> = {
   503: TemporarilyUnavailable,
   504: DeadlineExceeded,
 };
+
+/**
+ * Not-found remaps, as databricks-sdk-go v0.175.0 `apierr/error_overrides.go` (`allOverrides`) and
+ * databricks-sdk-py `databricks/sdk/errors/overrides.py` have them: method, path, status, error code
+ * and message all match → `RESOURCE_DOES_NOT_EXIST`. Messages are matched case-sensitively, as there.
+ */
+export const NOT_FOUND_OVERRIDES: readonly {
+  method: string;
+  path: RegExp;
+  status: number;
+  errorCode: string;
+  message: RegExp;
+}[] = [
+  {
+    method: "GET",
+    path: /^\/api\/2\.\d\/clusters\/get/,
+    status: 400,
+    errorCode: "INVALID_PARAMETER_VALUE",
+    message: /Cluster .* does not exist/,
+  },
+  {
+    method: "GET",
+    path: /^\/api\/2\.\d\/jobs\/get/,
+    status: 400,
+    errorCode: "INVALID_PARAMETER_VALUE",
+    message: /Job .* does not exist/,
+  },
+  {
+    method: "GET",
+    path: /^\/api\/2\.\d\/jobs\/runs\/get/,
+    status: 400,
+    errorCode: "INVALID_PARAMETER_VALUE",
+    message: /(Run .* does not exist|Run: .* in job: .* doesn't exist)/,
+  },
+];
 
 /** What to do next, per gateway reason; appended to the message. */
 const GATEWAY_HINTS: Readonly<Record<GatewayReason, string>> = {
@@ -131,15 +165,15 @@ export function errorFromResponse(
   }
   const details = record && Array.isArray(record.details) ? record.details : [];
 
-  const quirk = missingResourceQuirks[`${context.method} ${context.path}`];
-  if (
-    quirk &&
-    status === quirk.status &&
-    errorCode === quirk.errorCode &&
-    new RegExp(quirk.messageMatches, "i").test(message)
-  ) {
-    errorCode = "RESOURCE_DOES_NOT_EXIST";
-  }
+  const remap = NOT_FOUND_OVERRIDES.some(
+    (o) =>
+      o.method === context.method &&
+      o.path.test(context.path) &&
+      o.status === status &&
+      o.errorCode === errorCode &&
+      o.message.test(message),
+  );
+  if (remap) errorCode = "RESOURCE_DOES_NOT_EXIST";
   const ErrorClass = (errorCode && BY_ERROR_CODE[errorCode]) || BY_STATUS[status] || DatabricksApiError;
   const text = `${errorCode ? `${errorCode}: ` : ""}${message} ${where}`;
   return new ErrorClass(text, { ...init, errorCode, details });

@@ -1,6 +1,15 @@
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { collect, createDatabricksClient, pages, paginate, ResourceDoesNotExist } from "../src/index.js";
+import {
+  collect,
+  createDatabricksClient,
+  DatabricksApimError,
+  DatabricksConfigError,
+  PaginationError,
+  pages,
+  paginate,
+  ResourceDoesNotExist,
+} from "../src/index.js";
 import { APIM, KEY, useMswServer } from "./helpers.js";
 
 const { server, seen, http } = useMswServer();
@@ -92,13 +101,27 @@ describe("token pagination", () => {
     expect(query(seen[1]!)).toEqual({ next_page_token: "r2" });
   });
 
-  it("stops with an error when the server repeats a token", async () => {
+  it("stops with a typed PaginationError when the server repeats a token, after yielding what it got", async () => {
     server.use(
+      // Gives up after 50 requests, so that a broken guard fails this test instead of hanging it.
       http.get(`${base}/api/2.2/jobs/list`, () =>
-        HttpResponse.json({ jobs: [{ job_id: 1 }], next_page_token: "same" }),
+        HttpResponse.json({ jobs: [{ job_id: 1 }], next_page_token: seen.length > 50 ? "" : "same" }),
       ),
     );
-    await expect(collect(client, "/api/2.2/jobs/list")).rejects.toThrow(/did not advance/);
+    const ids: unknown[] = [];
+    const error = await (async () => {
+      for await (const job of paginate(client, "/api/2.2/jobs/list")) ids.push(job.job_id);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaginationError);
+    expect(error).toBeInstanceOf(DatabricksApimError);
+    expect(error).toMatchObject({
+      reason: "repeated-page",
+      pages: 2,
+      method: "GET",
+      path: "/api/2.2/jobs/list",
+    });
+    expect(ids).toEqual([1, 1]);
+    expect(seen).toHaveLength(2);
   });
 
   it("is lazy: no request until iteration, and stopping early sends no more", async () => {
@@ -287,5 +310,111 @@ describe("the item iterator", () => {
     await other.next();
     await expect(other.throw?.(new Error("stop"))).rejects.toThrow("stop");
     expect(await other.next()).toEqual({ value: undefined, done: true });
+  });
+});
+
+describe("every listing ends", () => {
+  /**
+   * A server that keeps handing out fresh tokens, with `items` on every page. It gives up after 1000
+   * pages only so that a broken guard fails these tests instead of hanging them.
+   */
+  const endless = (items: unknown[]) =>
+    http.get(`${base}/api/2.2/jobs/list`, ({ request }) => {
+      const token = Number(new URL(request.url).searchParams.get("page_token") ?? 0);
+      return HttpResponse.json({ jobs: items, next_page_token: token < 1000 ? String(token + 1) : "" });
+    });
+
+  it("ends fresh tokens with empty pages after maxEmptyPages (default 100) with a no-progress error", async () => {
+    server.use(endless([]));
+    const error = await collect(client, "/api/2.2/jobs/list").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaginationError);
+    expect(error).toMatchObject({ reason: "no-progress", pages: 100 });
+    expect((error as Error).message).toMatch(/100 pages in a row brought no new items.*maxEmptyPages/);
+    expect(seen).toHaveLength(100);
+    seen.length = 0;
+    await expect(collect(client, "/api/2.2/jobs/list", { maxEmptyPages: 3 })).rejects.toMatchObject({
+      reason: "no-progress",
+    });
+    expect(seen).toHaveLength(3);
+  });
+
+  it("a page with items resets the count of empty pages (Unity Catalog sends some empty pages)", async () => {
+    server.use(
+      http.get(`${base}/api/2.2/jobs/list`, ({ request }) => {
+        const token = Number(new URL(request.url).searchParams.get("page_token") ?? 0);
+        const last = token === 5;
+        return HttpResponse.json({
+          jobs: token % 2 === 1 ? [{ job_id: token }] : [],
+          next_page_token: last ? "" : String(token + 1),
+        });
+      }),
+    );
+    const jobs = await collect(client, "/api/2.2/jobs/list", { maxEmptyPages: 2 });
+    expect(jobs.map((j) => j.job_id)).toEqual([1, 3, 5]);
+  });
+
+  it("maxPages ends an endless listing with items, after exactly that many requests", async () => {
+    server.use(endless([{ job_id: 7 }]));
+    const ids: unknown[] = [];
+    const error = await (async () => {
+      for await (const job of paginate(client, "/api/2.2/jobs/list", { maxPages: 3 })) ids.push(job.job_id);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaginationError);
+    expect(error).toMatchObject({ reason: "max-pages", pages: 3 });
+    expect(ids).toEqual([7, 7, 7]);
+    expect(seen).toHaveLength(3);
+    // Nor are the limits sent to the server.
+    expect(Object.keys(query(seen[0]!))).not.toContain("maxPages");
+  });
+
+  it("maxPages is no error when the listing ends within it", async () => {
+    server.use(
+      http.get(`${base}/api/2.2/jobs/list`, ({ request }) =>
+        HttpResponse.json(
+          new URL(request.url).searchParams.get("page_token")
+            ? { jobs: [{ job_id: 2 }] }
+            : { jobs: [{ job_id: 1 }], next_page_token: "p2" },
+        ),
+      ),
+    );
+    expect(await collect(client, "/api/2.2/jobs/list", { maxPages: 2 })).toHaveLength(2);
+  });
+
+  it("ends a SCIM listing whose pages bring only ids already given (a server ignoring startIndex)", async () => {
+    server.use(
+      http.get(`${base}/api/2.0/preview/scim/v2/Users`, () =>
+        HttpResponse.json({ Resources: seen.length > 50 ? [] : [{ id: "1" }, { id: "2" }] }),
+      ),
+    );
+    const error = await collect(client, "/api/2.0/preview/scim/v2/Users", { maxEmptyPages: 4 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ name: "PaginationError", reason: "no-progress" });
+    // The first page brought two users; the next four brought nothing new.
+    expect(seen).toHaveLength(5);
+  });
+
+  it("ends a next_page listing that repeats its next-page body", async () => {
+    server.use(
+      http.post(`${base}/api/2.1/clusters/events`, () =>
+        HttpResponse.json({
+          events: [{ type: "RUNNING" }],
+          ...(seen.length > 50 ? {} : { next_page: { cluster_id: "c", offset: 1 } }),
+        }),
+      ),
+    );
+    await expect(
+      collect(client, "/api/2.1/clusters/events", { body: { cluster_id: "c" } }),
+    ).rejects.toMatchObject({ name: "PaginationError", reason: "repeated-page" });
+    expect(seen).toHaveLength(2);
+  });
+
+  it("refuses limits that are not positive integers", async () => {
+    for (const limits of [{ maxPages: 0 }, { maxEmptyPages: 1.5 }]) {
+      await expect(collect(client, "/api/2.2/jobs/list", limits)).rejects.toBeInstanceOf(
+        DatabricksConfigError,
+      );
+    }
+    expect(seen).toHaveLength(0);
   });
 });

@@ -203,3 +203,15 @@ describe("a credential's own error", () => {
     expect((error as Error).cause).toBeInstanceOf(Error);
   });
 });
+
+describe("the emulator's short keys (accepted only on localhost)", () => {
+  it("are still redacted from errors", async () => {
+    const key = "k3y";
+    const fetch = async () =>
+      Response.json({ statusCode: 401, message: `Access denied: invalid key K3Y (k3y)` }, { status: 401 });
+    const client = createDatabricksClient({ apimUrl: "http://127.0.0.1:9", subscriptionKey: key, fetch });
+    const error = await unwrap(client.GET("/api/2.1/clusters/list")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApimGatewayError);
+    for (const view of views(error)) expect(view.toLowerCase()).not.toContain(key);
+  });
+});
