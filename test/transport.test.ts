@@ -67,13 +67,28 @@ const post = (path: string, body: unknown, init: RequestInit = {}) =>
   });
 
 describe("readCallOptions", () => {
-  it("reads numeric overrides that openapi-fetch copied onto the Request, and ignores the rest", () => {
-    const request = Object.assign(get(), { maxRetries: 0, timeout: 5, totalTimeout: "9", other: 1 });
+  it("reads numeric overrides that openapi-fetch copied onto the Request, and ignores other keys", () => {
+    const request = Object.assign(get(), { maxRetries: 0, timeout: 5, other: 1 });
     expect(readCallOptions(request)).toEqual({ maxRetries: 0, timeout: 5, stream: false, fetch: undefined });
     expect(readCallOptions(Object.assign(get(), { maxResponseBytes: 7 }))).toMatchObject({
       maxResponseBytes: 7,
     });
     expect(readCallOptions(get())).toEqual({ stream: false, fetch: undefined });
+  });
+
+  it.each([
+    ["totalTimeout", "9"],
+    ["totalTimeout", Number.NaN],
+    ["timeout", 0],
+    ["maxRetries", -1],
+    ["maxRetries", 1.5],
+    ["maxResponseBytes", 0],
+  ])("refuses %s: %o before sending, naming the option", async (name, value) => {
+    const { send, sent } = scripted(ok());
+    await expect(transport(send)(Object.assign(get(), { [name]: value }))).rejects.toThrow(
+      new RegExp(`Invalid call: ${name} must be an integer`),
+    );
+    expect(sent).toHaveLength(0);
   });
 });
 
