@@ -142,6 +142,16 @@ describe("calls that would leave the configured origin or path", () => {
     expect(server.seen).toHaveLength(0);
   });
 
+  it("refuses a middleware's Request rewritten to another origin", async () => {
+    const { server } = faults;
+    const client = clientFor(server);
+    client.use({
+      onRequest: ({ request }) => new Request(`${elsewhere.url}/dbw-01/api/2.1/clusters/get`, request),
+    });
+    await expect(getCluster(client)).rejects.toBeInstanceOf(DatabricksConfigError);
+    expect(elsewhere.seen).toHaveLength(0);
+  });
+
   it("refuses ., .. and empty path parameters, so statement_id '..' never becomes /api/2.0/sql/", async () => {
     const { server } = faults;
     const client = clientFor(server);
