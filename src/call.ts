@@ -83,6 +83,8 @@ export interface Failure {
   /** What went wrong (redacted where the failure is built). */
   detail: string;
   status?: number | undefined;
+  /** For a redirect: a custom fetch followed it (so the request did reach the target). */
+  followed?: boolean;
   /** For a redirect: the origin of its target, when the response named a valid one. */
   targetOrigin?: string | undefined;
   /** The call's deadline (not the per-attempt timeout) cut this attempt short. */

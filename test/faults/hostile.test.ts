@@ -124,6 +124,7 @@ describe("redirects are never followed", () => {
     const following = (request: Request) => fetch(request.url, { redirect: "follow" });
     const { error } = await failure(() => getCluster(clientFor(server, { fetch: following })));
     expect(error).toMatchObject({ name: "DatabricksRedirectError", targetOrigin: elsewhere.url });
+    expect(String(error)).toContain('must keep the Request\'s redirect: "manual"');
     elsewhere.reset();
   });
 });
