@@ -155,6 +155,24 @@ describe("which responses are retried", () => {
     );
   });
 
+  it("leaves no retried response with an unread body (its connection goes back to the pool)", async () => {
+    const answered: Response[] = [];
+    const reply = (response: Response) => () => {
+      answered.push(response);
+      return response;
+    };
+    const { send } = scripted(
+      reply(Response.json({ error_code: "X" }, { status: 503, headers: { "retry-after": "0" } })),
+      reply(
+        new Response("<html>bad gateway</html>", { status: 502, headers: { "content-type": "text/html" } }),
+      ),
+      reply(Response.json({})),
+    );
+    await transport(send)(get());
+    expect(answered).toHaveLength(3);
+    expect(answered.slice(0, 2).map((response) => response.bodyUsed)).toEqual([true, true]);
+  });
+
   it("honours per-call maxRetries over the client's", async () => {
     const { send, sent } = scripted(status(502));
     await transport(send, { maxRetries: 5 })(Object.assign(get(), { maxRetries: 1 }));
