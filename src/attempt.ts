@@ -137,9 +137,10 @@ function refusal(response: Response, url: string, maxBytes: number): Failure | u
     return {
       kind: "redirect",
       cause: undefined,
-      status: response.redirected ? status : status || undefined,
+      status: status || undefined,
       targetOrigin: originOf(target, url),
-      detail: response.redirected ? "the fetch followed a redirect" : `the server answered ${status}`,
+      ...(response.redirected ? { followed: true } : {}),
+      detail: response.redirected ? "a custom fetch followed a redirect" : `the server answered ${status}`,
     };
   }
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);

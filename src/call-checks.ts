@@ -64,3 +64,11 @@ export function checkTarget(url: string, baseUrl: string): void {
     if (/[{}]/.test(segment)) refuse(`the path ${rawPath} has an unfilled path parameter`);
   }
 }
+
+/** A per-call count or duration (`maxRetries` ≥ 0, the others ≥ 1): an integer, or absent. */
+export function checkCallNumber(value: unknown, name: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min)
+    refuse(`${name} must be an integer ≥ ${min} (got ${typeof value === "number" ? value : typeof value})`);
+  return value;
+}

@@ -3,6 +3,7 @@
  * request-path module (client, transport, attempt, auth) imports its types from here, so none of them
  * imports another for a type.
  */
+import { checkCallNumber } from "./call-checks.js";
 import type { FetchLike } from "./config.js";
 
 /** What a call sends; the transport reads it once and every attempt reuses it. */
@@ -57,15 +58,19 @@ export interface CallSettings extends CallOptions {
   fetch: FetchLike | undefined;
 }
 
-/** Reads per-call options and the client's internal keys from what openapi-fetch passed to fetch. */
+/** Reads per-call options (refusing bad ones) and the client's internal keys from what openapi-fetch passed to fetch. */
 export function readCallOptions(request: object): CallSettings {
   const source = request as CallOptions & Record<string, unknown>;
   const out: CallSettings = { stream: source[STREAM_KEY] === true, fetch: undefined };
   if (typeof source[FETCH_KEY] === "function") out.fetch = source[FETCH_KEY] as FetchLike;
-  if (typeof source.maxRetries === "number") out.maxRetries = source.maxRetries;
-  if (typeof source.timeout === "number") out.timeout = source.timeout;
-  if (typeof source.totalTimeout === "number") out.totalTimeout = source.totalTimeout;
-  if (typeof source.maxResponseBytes === "number") out.maxResponseBytes = source.maxResponseBytes;
+  const maxRetries = checkCallNumber(source.maxRetries, "maxRetries", 0);
+  const timeout = checkCallNumber(source.timeout, "timeout", 1);
+  const totalTimeout = checkCallNumber(source.totalTimeout, "totalTimeout", 1);
+  const maxResponseBytes = checkCallNumber(source.maxResponseBytes, "maxResponseBytes", 1);
+  if (maxRetries !== undefined) out.maxRetries = maxRetries;
+  if (timeout !== undefined) out.timeout = timeout;
+  if (totalTimeout !== undefined) out.totalTimeout = totalTimeout;
+  if (maxResponseBytes !== undefined) out.maxResponseBytes = maxResponseBytes;
   return out;
 }
 
@@ -78,6 +83,8 @@ export interface Failure {
   /** What went wrong (redacted where the failure is built). */
   detail: string;
   status?: number | undefined;
+  /** For a redirect: a custom fetch followed it (so the request did reach the target). */
+  followed?: boolean;
   /** For a redirect: the origin of its target, when the response named a valid one. */
   targetOrigin?: string | undefined;
   /** The call's deadline (not the per-attempt timeout) cut this attempt short. */

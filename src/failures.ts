@@ -63,7 +63,9 @@ export function failureError(
     case "redirect": {
       const target = failure.targetOrigin ? ` towards ${failure.targetOrigin}` : "";
       return new DatabricksRedirectError(
-        `Redirect refused: ${detail}${target} (${call}). The client never follows redirects, so the key, token and body go nowhere else; check the gateway URL and its policies.`,
+        failure.followed
+          ? `Redirect refused: ${detail}${target} (${call}), so the key or token may have reached it. A custom fetch must keep the Request's redirect: "manual".`
+          : `Redirect refused: ${detail}${target} (${call}). The client never follows redirects, so the key, token and body go nowhere else; check the gateway URL and its policies.`,
         { ...init, errorCode: "REDIRECT", targetOrigin: failure.targetOrigin },
       );
     }

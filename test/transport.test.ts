@@ -67,13 +67,28 @@ const post = (path: string, body: unknown, init: RequestInit = {}) =>
   });
 
 describe("readCallOptions", () => {
-  it("reads numeric overrides that openapi-fetch copied onto the Request, and ignores the rest", () => {
-    const request = Object.assign(get(), { maxRetries: 0, timeout: 5, totalTimeout: "9", other: 1 });
+  it("reads numeric overrides that openapi-fetch copied onto the Request, and ignores other keys", () => {
+    const request = Object.assign(get(), { maxRetries: 0, timeout: 5, other: 1 });
     expect(readCallOptions(request)).toEqual({ maxRetries: 0, timeout: 5, stream: false, fetch: undefined });
     expect(readCallOptions(Object.assign(get(), { maxResponseBytes: 7 }))).toMatchObject({
       maxResponseBytes: 7,
     });
     expect(readCallOptions(get())).toEqual({ stream: false, fetch: undefined });
+  });
+
+  it.each([
+    ["totalTimeout", "9"],
+    ["totalTimeout", Number.NaN],
+    ["timeout", 0],
+    ["maxRetries", -1],
+    ["maxRetries", 1.5],
+    ["maxResponseBytes", 0],
+  ])("refuses %s: %o before sending, naming the option", async (name, value) => {
+    const { send, sent } = scripted(ok());
+    await expect(transport(send)(Object.assign(get(), { [name]: value }))).rejects.toThrow(
+      new RegExp(`Invalid call: ${name} must be an integer`),
+    );
+    expect(sent).toHaveLength(0);
   });
 });
 
@@ -138,6 +153,24 @@ describe("which responses are retried", () => {
     expect(sent.map((request) => request.headers.get("content-type"))).toEqual(
       Array(3).fill("application/json"),
     );
+  });
+
+  it("leaves no retried response with an unread body (its connection goes back to the pool)", async () => {
+    const answered: Response[] = [];
+    const reply = (response: Response) => () => {
+      answered.push(response);
+      return response;
+    };
+    const { send } = scripted(
+      reply(Response.json({ error_code: "X" }, { status: 503, headers: { "retry-after": "0" } })),
+      reply(
+        new Response("<html>bad gateway</html>", { status: 502, headers: { "content-type": "text/html" } }),
+      ),
+      reply(Response.json({})),
+    );
+    await transport(send)(get());
+    expect(answered).toHaveLength(3);
+    expect(answered.slice(0, 2).map((response) => response.bodyUsed)).toEqual([true, true]);
   });
 
   it("honours per-call maxRetries over the client's", async () => {
