@@ -211,6 +211,17 @@ describe("grant-workspace-access", () => {
     expect(stderr).not.toContain("not-an-admin-token-0123");
   });
 
+  it("an unknown user-assigned client id names the ones APIM has", async () => {
+    const { code, stderr } = await grant(USER_ASSIGNED, [
+      "--managed-identity-client-id",
+      "eeeeeeee-1111-4222-8333-444444444444",
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `no user-assigned identity with client id eeeeeeee-1111-4222-8333-444444444444 (it has ${UA_CLIENT_ID})`,
+    );
+  });
+
   it("no system-assigned identity: a clear failure before touching the workspace", async () => {
     const { code, stderr } = await grant({ type: "None" });
     expect(code).toBe(1);
