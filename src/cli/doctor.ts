@@ -110,12 +110,13 @@ async function diagnose(input: DoctorInput, fetchFn: typeof fetch): Promise<Chec
   const pass = (name: string, detail: string) => checks.push({ name, ok: true, detail });
   const fail = (name: string, cause: Cause | undefined, detail: string) =>
     checks.push({ name, ok: false, ...(cause ? { cause, fix: FIXES[cause] } : {}), detail });
-  const said = (r: ProbeResult) =>
-    r.kind === "refused"
-      ? `HTTP ${r.status} from ${r.by === "apim" ? "the gateway" : r.by === "databricks" ? "Databricks" : "an unknown writer"}: ${r.message}`
-      : r.kind === "ok"
-        ? `HTTP ${r.status}`
-        : `${r.code}: ${r.message}`;
+  const said = (r: ProbeResult): string => {
+    const writer = { apim: "the gateway", databricks: "Databricks", unknown: "an unknown writer" };
+    if (r.kind === "refused") return `HTTP ${r.status} from ${writer[r.by]}: ${r.message}`;
+    if (r.kind === "ok") return `HTTP ${r.status}`;
+    if (r.kind === "redirect") return `HTTP ${r.status}, a redirect to ${r.location} (not followed)`;
+    return `${r.code}: ${r.message}`;
+  };
   const limited = (r: ProbeResult): boolean => {
     if (r.kind !== "refused" || (r.cause !== "rate-limited" && r.cause !== "quota-exceeded")) return false;
     fail("gateway-limits", r.cause, said(r));
@@ -128,6 +129,15 @@ async function diagnose(input: DoctorInput, fetchFn: typeof fetch): Promise<Chec
   let result = await send(paths[0] ?? PROBES[0]!);
   if (result.kind === "network") {
     fail("gateway-reachable", "unreachable", `${input.base} could not be reached (${said(result)}).`);
+    return checks;
+  }
+  if (result.kind === "redirect") {
+    // APIM's gateway answers API calls itself; a redirect means the URL is some other site's.
+    fail(
+      "gateway-reachable",
+      "unreachable",
+      `${input.base} answered ${result.status}, a redirect to ${result.location}, instead of the API; it was not followed.`,
+    );
     return checks;
   }
   pass("gateway-reachable", `${new URL(input.base).origin} answered (${said(result)}).`);

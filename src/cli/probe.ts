@@ -22,6 +22,7 @@ export type Cause =
 export type ProbeResult =
   | { kind: "network"; code: string; message: string }
   | { kind: "ok"; status: number }
+  | { kind: "redirect"; status: number; location: string }
   | {
       kind: "refused";
       status: number;
@@ -56,6 +57,17 @@ export async function probe(
           : "NETWORK";
     const message = typeof cause?.message === "string" ? cause.message : String((error as Error).message);
     return { kind: "network", code, message };
+  }
+  if (response.status >= 300 && response.status < 400) {
+    await response.body?.cancel();
+    let location = response.headers.get("location") ?? "";
+    try {
+      // Only the origin: a redirect URL may carry anything, the key included.
+      location = new URL(location, url).origin;
+    } catch {
+      location = "an unreadable location";
+    }
+    return { kind: "redirect", status: response.status, location };
   }
   const text = await readCapped(response);
   if (response.status >= 200 && response.status < 300) return { kind: "ok", status: response.status };

@@ -4,6 +4,8 @@
  * 404 "Resource not found", 429 rate-limit-by-key, 403 quota-by-key, 500 backend failure with
  * activityId) and Databricks' own 401 from the seed write-up.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { http } from "msw";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseMockGatewayArgs, startFromArgs } from "../../src/cli/mock-gateway.js";
@@ -102,6 +104,32 @@ describe("databricks-apim doctor", () => {
     const { code, causes } = await doctor(url);
     expect(code).toBe(1);
     expect(causes).toEqual(["unreachable"]);
+  });
+
+  it("never follows a redirect: the key does not reach the other origin, and the URL is reported", async () => {
+    const elsewhere: string[] = [];
+    const other = createServer((req, res) => {
+      elsewhere.push(String(req.headers["ocp-apim-subscription-key"]));
+      res.end("{}");
+    });
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const redirecting = createServer((req, res) => {
+      res.writeHead(307, { location: `${otherUrl}${req.url}?key=leak` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`;
+      const { code, causes, report } = await doctor(url);
+      expect(code).toBe(1);
+      expect(causes).toEqual(["unreachable"]);
+      expect(report.checks[0]?.detail).toContain(`a redirect to ${otherUrl}`);
+      expect(elsewhere).toEqual([]);
+    } finally {
+      redirecting.close();
+      other.close();
+    }
   });
 
   it("reports permission-denied for Databricks' 403, and never prints the key even when it is echoed", async () => {

@@ -211,11 +211,71 @@ describe("grant-workspace-access", () => {
     expect(stderr).not.toContain("not-an-admin-token-0123");
   });
 
+  it("an unknown user-assigned client id names the ones APIM has", async () => {
+    const { code, stderr } = await grant(USER_ASSIGNED, [
+      "--managed-identity-client-id",
+      "eeeeeeee-1111-4222-8333-444444444444",
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `no user-assigned identity with client id eeeeeeee-1111-4222-8333-444444444444 (it has ${UA_CLIENT_ID})`,
+    );
+  });
+
   it("no system-assigned identity: a clear failure before touching the workspace", async () => {
     const { code, stderr } = await grant({ type: "None" });
     expect(code).toBe(1);
     expect(stderr).toContain("has no system-assigned managed identity");
     expect(stderr).toContain("writes made before the failure: none");
+  });
+
+  it("same credential rules as import-to-apim: developer sign-in by default; no token → exit 3, nothing sent", async () => {
+    const arm = await fakeArm(SYSTEM_ASSIGNED, ARM_TOKEN);
+    fakes.push(arm);
+    const built: string[] = [];
+    // A stand-in for @azure/identity (scripts/lib/credential.ts takes the module as a dependency).
+    const failing = (name: string) =>
+      class {
+        constructor() {
+          built.push(name);
+        }
+        async getToken(): Promise<never> {
+          throw new Error("Please run 'az login' to set up an account.");
+        }
+      };
+    const identity = async () =>
+      ({
+        AzureCliCredential: failing("AzureCliCredential"),
+        AzureDeveloperCliCredential: failing("AzureDeveloperCliCredential"),
+        AzurePowerShellCredential: failing("AzurePowerShellCredential"),
+        ChainedTokenCredential: failing("ChainedTokenCredential"),
+        DefaultAzureCredential: failing("DefaultAzureCredential"),
+        EnvironmentCredential: failing("EnvironmentCredential"),
+        ManagedIdentityCredential: failing("ManagedIdentityCredential"),
+        WorkloadIdentityCredential: failing("WorkloadIdentityCredential"),
+      }) as never;
+    let stderr = "";
+    const code = await run(
+      [
+        "--subscription-id",
+        SUBSCRIPTION,
+        "--resource-group",
+        "rg-apim",
+        "--service-name",
+        "apim-test",
+        "--workspace-url",
+        server.url,
+        "--arm-endpoint",
+        arm.url,
+      ],
+      {},
+      { identity, stdout: { write: () => {} }, stderr: { write: (t: string) => (stderr += t) } },
+    );
+    expect(code).toBe(3);
+    expect(built).not.toContain("ManagedIdentityCredential");
+    expect(built).toContain("ChainedTokenCredential");
+    expect(stderr).toContain("az login");
+    expect(arm.requests).toEqual([]);
   });
 
   it("bad input: exit 2, every problem named, nothing sent", async () => {
