@@ -3,7 +3,7 @@
  * so moving a section or renaming a heading cannot leave a dead link behind. Anchors are GitHub's
  * heading slugs (github-slugger, the algorithm github.com uses to render Markdown headings).
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -62,17 +62,21 @@ describe("the link reader", () => {
 
   it("reports a missing file, a missing anchor and an anchor into a non-Markdown file", () => {
     const dir = mkdtempSync(join(tmpdir(), "databricks-apim-links-"));
-    writeFileSync(join(dir, "b.md"), "# Real heading\n");
-    writeFileSync(join(dir, "c.txt"), "text\n");
-    writeFileSync(
-      join(dir, "a.md"),
-      "[1](missing.md) [2](b.md#no-such) [3](b.md#real-heading) [4](c.txt#x) [5](#here)\n## Here\n",
-    );
-    const problems = brokenLinks(join(dir, "a.md"), dir);
-    expect(problems).toEqual([
-      "a.md:1 missing.md: missing.md does not exist",
-      "a.md:1 b.md#no-such: b.md has no heading with anchor #no-such",
-      "a.md:1 c.txt#x: an anchor into a file that is not Markdown",
-    ]);
+    try {
+      writeFileSync(join(dir, "b.md"), "# Real heading\n");
+      writeFileSync(join(dir, "c.txt"), "text\n");
+      writeFileSync(
+        join(dir, "a.md"),
+        "[1](missing.md) [2](b.md#no-such) [3](b.md#real-heading) [4](c.txt#x) [5](#here)\n## Here\n",
+      );
+      const problems = brokenLinks(join(dir, "a.md"), dir);
+      expect(problems).toEqual([
+        "a.md:1 missing.md: missing.md does not exist",
+        "a.md:1 b.md#no-such: b.md has no heading with anchor #no-such",
+        "a.md:1 c.txt#x: an anchor into a file that is not Markdown",
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
