@@ -75,6 +75,8 @@ export interface ArmClient {
   exists(path: string): Promise<boolean>;
   /** Every item of a paged list, following `nextLink`; empty on 404. */
   list(path: string, query?: Record<string, string>): Promise<unknown[]>;
+  /** DELETE with `If-Match: *` (ARM requires If-Match on delete); a 404 counts as done. */
+  delete(path: string): Promise<void>;
   /** PUT that completes synchronously. */
   put(path: string, body: unknown): Promise<unknown>;
   /** PUT that may be long-running; resolves with the final resource once the operation succeeded. */
@@ -175,6 +177,7 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
         accept: "application/json",
       };
       if (body !== undefined) headers["content-type"] = "application/json";
+      if (method === "DELETE") headers["if-match"] = "*";
       let response: Response;
       try {
         const init: RequestInit = {
@@ -256,6 +259,10 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
         url = page.nextLink ? toUrl(page.nextLink) : undefined;
       }
       return items;
+    },
+    async delete(path) {
+      writes++;
+      await send("DELETE", toUrl(path), undefined, true);
     },
     async put(path, body) {
       writes++;

@@ -52,6 +52,11 @@ const FLAGS = {
     bool: false,
     help: "per-subscription limit CALLS/SECONDS, e.g. 100/60",
   },
+  "subscription-required": {
+    env: "APIM_SUBSCRIPTION_REQUIRED",
+    bool: false,
+    help: "true | false: manage the API's subscriptionRequired (default: keep it; true on create)",
+  },
   "read-only": { env: "APIM_READ_ONLY", bool: true, help: "publish only GET operations" },
   tags: { env: "APIM_TAGS", bool: false, help: "publish only operations with these tags (a,b)" },
   "dry-run": { env: "APIM_DRY_RUN", bool: true, help: "print the plan, make no writes" },
@@ -106,6 +111,8 @@ export interface ImportOptions {
   rollback: boolean;
   cloud: CloudName;
   armEndpoint: string | undefined;
+  /** `--subscription-required`; `undefined` keeps what the API has (true on create). */
+  subscriptionRequired: boolean | undefined;
   /** Publish a policy that breaks the safety rules, with a loud warning (flag only, no variable). */
   allowUnsafePolicy: boolean;
   /** Which credential; `--credential` wins over `AZURE_TOKEN_CREDENTIALS` (see lib/credential.ts). */
@@ -243,6 +250,14 @@ export function parseCommandLine(
   }
   const revision = bool("revision");
   if (revision && rollback) errors.push("use either --revision or --rollback, not both");
+  // `apiId;rev=N` must stay within ARM's 80 characters; 72 leaves room for revisions up to 999.
+  if ((revision || rollback) && apiId.length > 72)
+    errors.push(
+      `--api-id "${apiId}" is ${apiId.length} characters; with revisions it may have at most 72 (";rev=N" must fit in 80)`,
+    );
+  const subscription = text("subscription-required");
+  if (subscription !== undefined && subscription !== "true" && subscription !== "false")
+    errors.push(`--subscription-required "${subscription}" must be true or false`);
 
   const options: ImportOptions = {
     subscriptionId,
@@ -270,6 +285,7 @@ export function parseCommandLine(
     cloud: isCloudName(cloudName) ? cloudName : "AzureCloud",
     armEndpoint: text("arm-endpoint"),
     allowUnsafePolicy: bool("allow-unsafe-policy"),
+    subscriptionRequired: subscription === undefined ? undefined : subscription === "true",
     credential,
   };
   return errors.length > 0 ? { kind: "invalid", errors } : { kind: "options", options };
