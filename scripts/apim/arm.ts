@@ -24,8 +24,9 @@
  */
 import type { TokenCredential } from "@azure/identity";
 import { redactAll } from "../../src/redact.js";
-import { type Backoff, parseRetryAfter, retryDelay } from "../../src/retry-timing.js";
+import { parseRetryAfter, retryDelay } from "../../src/retry-timing.js";
 import { ArmError, armErrorFrom } from "./arm-error.js";
+import { ARM_RETRY_BACKOFF, isConflict, MAX_DELAY_MS, RETRY_STATUSES } from "./arm-retry.js";
 import { ARM_API_VERSION } from "./clouds.js";
 import { followLongRunning, type Reply } from "./lro.js";
 
@@ -85,26 +86,6 @@ export interface ArmClient {
   readonly writes: number;
 }
 
-/** 408 and 429 are throttling/timeouts; the 5xx are ARM's transient failures. */
-const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-/** The longest `Retry-After` honoured. */
-const MAX_DELAY_MS = 120_000;
-/** Between retries without `Retry-After`: ≈1 s, 2 s, 4 s … up to a minute (ARM asks for patience). */
-export const ARM_RETRY_BACKOFF: Readonly<Backoff> = { initial: 1_000, max: 60_000, factor: 2, jitter: 0.25 };
-
-/** apiops's rule for a write that met another operation on the same API (see the file comment). */
-export function isConflict(status: number, body: unknown): boolean {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  const code = typeof error?.code === "string" ? error.code.toLowerCase() : "";
-  const message = typeof error?.message === "string" ? error.message.toLowerCase() : "";
-  if (status === 412) return true;
-  if ((status === 409 || status === 422) && code === "managementapirequestfailed") return true;
-  return (
-    status === 409 &&
-    (code === "pessimisticconcurrencyconflict" || code === "conflict") &&
-    message.includes("operation on the api is in progress")
-  );
-}
 const SERVICE_PREFIX =
   /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ApiManagement\/service\/[^/]+/i;
 

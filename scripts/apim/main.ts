@@ -27,8 +27,8 @@ import { createArmClient } from "./arm.js";
 import { EXIT_INVALID, parseCommandLine, usage } from "./cli.js";
 import { CLOUDS, resolveArmEndpoint } from "./clouds.js";
 import { computePlan, computeRollback, type Plan, type RollbackPlan } from "./plan.js";
-import { DEFAULT_KEY_NAMES, unsafePolicyFindings, unsafeWarning } from "./policy-rules.js";
-import { keyNamesOf } from "./preserve.js";
+import { unsafeWarning } from "./policy-rules.js";
+import { findingsForKeyNames } from "./preserve.js";
 import { formatPlan, formatRollback, formatSummary } from "./report.js";
 import { type ApimTarget, readState } from "./state.js";
 import { type DesiredState, type ReadFile, validateInputs } from "./validate.js";
@@ -154,7 +154,7 @@ export async function run(
     onEvent: (event) =>
       log(
         event.kind === "retry"
-          ? `  retry ${event.attempt}: ${event.method} ${event.path} → ${event.status ?? "network error"}, waiting ${seconds(event.delayMs)}`
+          ? `  retry ${event.attempt}: ${event.method} ${event.path} → ${event.status ?? "network error"}${event.code ? ` ${event.code}` : ""}, waiting ${seconds(event.delayMs)}`
           : `  poll: ${event.path} → ${event.status}`,
       ),
   });
@@ -185,11 +185,7 @@ export async function run(
     }
 
     // The API may take the key under other names than APIM's defaults; the policy must remove those.
-    const keyNames = keyNamesOf(state.api);
-    const keyFindings =
-      keyNames.header === DEFAULT_KEY_NAMES.header && keyNames.query === DEFAULT_KEY_NAMES.query
-        ? []
-        : unsafePolicyFindings(desired.policy.root, keyNames);
+    const keyFindings = findingsForKeyNames(desired.policy.root, state.api);
     if (keyFindings.length > 0 && !options.allowUnsafePolicy) {
       const errors = keyFindings.map(
         (f) => `${desired?.policy.file}: unsafe policy for this API's key names: ${f}`,

@@ -8,7 +8,8 @@
  * the properties listed as managed, and sends every other property back as it found it.
  */
 import type { ImportOptions } from "./cli.js";
-import { DEFAULT_KEY_NAMES, type KeyNames } from "./policy-rules.js";
+import { DEFAULT_KEY_NAMES, type KeyNames, unsafePolicyFindings } from "./policy-rules.js";
+import type { XmlElement } from "./policy-xml.js";
 import type { CurrentState } from "./state.js";
 
 /** Backend properties the script writes; every other backend property is kept. */
@@ -67,4 +68,11 @@ export function keyNamesOf(current: CurrentState["api"]): KeyNames {
     header: typeof names?.header === "string" ? names.header : DEFAULT_KEY_NAMES.header,
     query: typeof names?.query === "string" ? names.query : DEFAULT_KEY_NAMES.query,
   };
+}
+
+/** The policy rules again for an API whose key names are not APIM's defaults (validation used those). */
+export function findingsForKeyNames(policy: XmlElement, current: CurrentState["api"]): string[] {
+  const names = keyNamesOf(current);
+  const defaults = names.header === DEFAULT_KEY_NAMES.header && names.query === DEFAULT_KEY_NAMES.query;
+  return defaults ? [] : unsafePolicyFindings(policy, names);
 }

@@ -13,6 +13,11 @@
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import { redactAll } from "../../src/redact.js";
+import { credentialHint } from "./credential-hint.js";
+import { type Identity, identityFromToken } from "./token-claims.js";
+
+export { credentialHint } from "./credential-hint.js";
+export { describeIdentity, type Identity, identityFromToken } from "./token-claims.js";
 
 /** The credential a script uses; `developer` is the default. */
 export type CredentialKind =
@@ -207,16 +212,6 @@ export function cachingCredential(inner: TokenCredential, now: () => number = Da
   };
 }
 
-/** Who a token says it is; read from its claims, never printed whole. */
-export interface Identity {
-  /** The principal's type, from the `idtyp` claim and the managed-identity marker `xms_mirid`. */
-  kind: "user" | "service-principal" | "managed-identity" | "unknown";
-  tenantId: string | undefined;
-  objectId: string | undefined;
-  appId?: string;
-  upn?: string;
-}
-
 /**
  * Gets a token for `scope` and reads its claims. Any failure becomes a `CredentialError` with a hint
  * that fits the chosen kind and the environment.
@@ -241,89 +236,6 @@ export async function whoAmI(
       credentialHint(selected.kind, env, ""),
     );
   return identityFromToken(token.token);
-}
-
-/** Decodes a JWT's payload; a token that is not a JWT yields an identity of unknown kind. */
-export function identityFromToken(token: string): Identity {
-  let claims: Record<string, unknown> = {};
-  try {
-    const payload = token.split(".")[1] ?? "";
-    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
-  } catch {
-    // An opaque token: nothing to read, which the caller prints as "unknown".
-  }
-  const text = (name: string) => (typeof claims[name] === "string" ? (claims[name] as string) : undefined);
-  const appId = text("appid") ?? text("azp");
-  const upn = text("upn") ?? text("unique_name") ?? text("preferred_username");
-  const idtyp = text("idtyp");
-  const kind: Identity["kind"] =
-    text("xms_mirid") !== undefined
-      ? "managed-identity"
-      : idtyp === "user" || (idtyp === undefined && upn !== undefined)
-        ? "user"
-        : idtyp === "app"
-          ? "service-principal"
-          : "unknown";
-  return {
-    kind,
-    tenantId: text("tid"),
-    objectId: text("oid"),
-    ...(appId && kind !== "user" ? { appId } : {}),
-    ...(upn ? { upn } : {}),
-  };
-}
-
-/** One line for the log: "acting as user alice@contoso.com (object …, tenant …) via Azure CLI …". */
-export function describeIdentity(selected: Pick<CredentialChoice, "label">, who: Identity): string {
-  const name = who.upn ?? (who.appId ? `app ${who.appId}` : "");
-  const principal = who.kind === "unknown" ? "an unknown principal" : who.kind.replace("-", " ");
-  return `acting as ${principal}${name ? ` ${name}` : ""} (object id ${who.objectId ?? "unknown"}, tenant ${who.tenantId ?? "unknown"}) via ${selected.label}`;
-}
-
-const missing = (env: Env, names: string[]) => names.filter((name) => !env[name]?.trim());
-
-/** A hint that fits: never advice to set a variable that is already set. */
-export function credentialHint(kind: CredentialKind, env: Env, reason: string): string {
-  const fromEnv = env.AZURE_TOKEN_CREDENTIALS?.trim();
-  const other = fromEnv
-    ? `AZURE_TOKEN_CREDENTIALS=${fromEnv} chose this credential; pass --credential to choose another`
-    : "or choose another with --credential";
-  switch (kind) {
-    case "developer":
-    case "cli": {
-      const notInstalled = /could not be found|not found|not installed|not recognized/i.test(reason);
-      const signIn = notInstalled
-        ? "install the Azure CLI and run `az login`"
-        : "run `az login` (and `az account set --subscription …` if you have several)";
-      return kind === "developer"
-        ? `${signIn}, or \`azd auth login\`; to deploy as a managed or workload identity, pass --credential managed-identity or workload-identity`
-        : `${signIn}; ${other}`;
-    }
-    case "managed-identity":
-      return env.AZURE_CLIENT_ID
-        ? `AZURE_CLIENT_ID=${env.AZURE_CLIENT_ID} selects a user-assigned identity: check that it is assigned to this machine; ${other}`
-        : `a managed identity exists only on an Azure host that has one assigned; on a workstation use --credential cli after \`az login\`; ${other}`;
-    case "workload-identity": {
-      const gaps = missing(env, ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE"]);
-      return gaps.length > 0
-        ? `workload identity needs ${gaps.join(", ")} (set by the AKS webhook or your pipeline); ${other}`
-        : `check that app AZURE_CLIENT_ID=${env.AZURE_CLIENT_ID} has a federated credential for this token's issuer and subject; ${other}`;
-    }
-    case "environment": {
-      const gaps = missing(env, ["AZURE_TENANT_ID", "AZURE_CLIENT_ID"]);
-      const secret =
-        missing(env, ["AZURE_CLIENT_SECRET"]).length === 0 ||
-        missing(env, ["AZURE_CLIENT_CERTIFICATE_PATH"]).length === 0;
-      if (!secret) gaps.push("AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH)");
-      return gaps.length > 0
-        ? `set ${gaps.join(", ")}; ${other}`
-        : `check the service principal's secret or certificate (expired?) for AZURE_CLIENT_ID=${env.AZURE_CLIENT_ID}; ${other}`;
-    }
-    case "default":
-      return fromEnv
-        ? `${other}, e.g. --credential cli after \`az login\``
-        : "no credential in the chain worked; sign in with `az login`, or pick one with --credential";
-  }
 }
 
 function firstLine(text: string): string {
