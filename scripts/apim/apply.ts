@@ -13,7 +13,8 @@
 import type { ArmClient } from "./arm.js";
 import type { ImportOptions } from "./cli.js";
 import { desiredApiProperties, FINGERPRINT_PREFIX, type Plan, type RollbackPlan } from "./plan.js";
-import { type ApimTarget, paths, revisionId } from "./state.js";
+import { backendBody, keptApiProperties } from "./preserve.js";
+import { type ApimTarget, type CurrentState, paths, revisionId } from "./state.js";
 import type { DesiredState } from "./validate.js";
 import { verifyApi } from "./verify.js";
 
@@ -36,22 +37,30 @@ export interface ApplyContext {
   now: () => number;
   /** Steps made so far; filled as they complete, so a failure still reports what was written. */
   applied: AppliedStep[];
+  /** Release ids the API has now; the script's own earlier ones are removed after a release. */
+  releases: string[];
 }
+
+/** Prefix of the releases this script creates; only those are ever removed. */
+export const RELEASE_PREFIX = "import-to-apim-rev";
 
 /** Thrown when the new revision does not match the spec; nothing was released. */
 export class RevisionVerifyError extends Error {
   override readonly name = "RevisionVerifyError";
 }
 
-/** The body of the API import PUT. */
+/** The body of the API import PUT: the spec, what the script manages, and what it keeps. */
 export function importBody(
   desired: DesiredState,
   options: ImportOptions,
+  current: CurrentState["api"],
 ): { properties: Record<string, unknown> } {
   return {
     properties: {
       format: "openapi+json",
       value: desired.spec.text,
+      subscriptionRequired: true,
+      ...keptApiProperties(current, options),
       ...desiredApiProperties(desired, options),
       translateRequiredQueryParameters: "query",
       apiRevisionDescription: `${FINGERPRINT_PREFIX}${desired.spec.fingerprint}`,
@@ -60,7 +69,12 @@ export function importBody(
 }
 
 /** Applies a deploy plan; the steps made are appended to `ctx.applied`. */
-export async function applyPlan(ctx: ApplyContext, plan: Plan, desired: DesiredState): Promise<void> {
+export async function applyPlan(
+  ctx: ApplyContext,
+  plan: Plan,
+  desired: DesiredState,
+  current: CurrentState,
+): Promise<void> {
   const { arm, target, options, applied } = ctx;
   const step = async (name: AppliedStep["step"], detail: string, write: () => Promise<unknown>) => {
     const started = ctx.now();
@@ -74,13 +88,14 @@ export async function applyPlan(ctx: ApplyContext, plan: Plan, desired: DesiredS
 
   if (plan.writes.includes("backend"))
     await step("backend", `PUT backend ${options.backendId} → ${desired.workspaceUrl}`, () =>
-      arm.put(paths.backend(target), { properties: { url: desired.workspaceUrl, protocol: "http" } }),
+      arm.put(paths.backend(target), backendBody(current.backend, desired.workspaceUrl)),
     );
   if (plan.writes.includes("revision"))
     await step("revision", `create revision ${apiId} from the current revision`, () =>
       arm.putAndWait(paths.api(target, apiId), {
         properties: {
           sourceApiId: `/apis/${options.apiId}`,
+          ...keptApiProperties(current.api, options),
           ...desiredApiProperties(desired, options),
           apiRevisionDescription: `created by import-to-apim from revision ${plan.revision?.from}`,
         },
@@ -90,7 +105,7 @@ export async function applyPlan(ctx: ApplyContext, plan: Plan, desired: DesiredS
     await step(
       "api",
       `import ${desired.spec.operations.length} operations into ${apiId} (long-running)`,
-      () => arm.putAndWait(paths.api(target, apiId), importBody(desired, options)),
+      () => arm.putAndWait(paths.api(target, apiId), importBody(desired, options, current.api)),
     );
   if (plan.writes.includes("policy"))
     await step("policy", `PUT policy of ${apiId} (rawxml)`, () =>
@@ -126,10 +141,14 @@ async function release(ctx: ApplyContext, revision: number, notes: string): Prom
   const started = ctx.now();
   const detail = `make revision ${revision} current (release)`;
   ctx.progress(`  release: ${detail} …`);
-  const releaseId = `rev${revision}-${started}`;
+  // One release per revision, named by it: a re-run reuses it, and the script's releases for other
+  // revisions are removed afterwards so they do not pile up. Releases made by others are left alone.
+  const releaseId = `${RELEASE_PREFIX}${revision}`;
   await ctx.arm.put(paths.release(ctx.target, releaseId), {
     properties: { apiId: `/apis/${revisionId(ctx.options.apiId, revision)}`, notes },
   });
+  for (const old of ctx.releases.filter((id) => id.startsWith(RELEASE_PREFIX) && id !== releaseId))
+    await ctx.arm.delete(paths.release(ctx.target, old));
   const ms = ctx.now() - started;
   ctx.applied.push({ step: "release", detail, ms });
   ctx.progress(`  release: done (${seconds(ms)})`);

@@ -24,8 +24,9 @@
  */
 import type { TokenCredential } from "@azure/identity";
 import { redactAll } from "../../src/redact.js";
-import { type Backoff, parseRetryAfter, retryDelay } from "../../src/retry-timing.js";
+import { parseRetryAfter, retryDelay } from "../../src/retry-timing.js";
 import { ArmError, armErrorFrom } from "./arm-error.js";
+import { ARM_RETRY_BACKOFF, isConflict, MAX_DELAY_MS, RETRY_STATUSES } from "./arm-retry.js";
 import { ARM_API_VERSION } from "./clouds.js";
 import { followLongRunning, type Reply } from "./lro.js";
 
@@ -75,6 +76,8 @@ export interface ArmClient {
   exists(path: string): Promise<boolean>;
   /** Every item of a paged list, following `nextLink`; empty on 404. */
   list(path: string, query?: Record<string, string>): Promise<unknown[]>;
+  /** DELETE with `If-Match: *` (ARM requires If-Match on delete); a 404 counts as done. */
+  delete(path: string): Promise<void>;
   /** PUT that completes synchronously. */
   put(path: string, body: unknown): Promise<unknown>;
   /** PUT that may be long-running; resolves with the final resource once the operation succeeded. */
@@ -83,26 +86,6 @@ export interface ArmClient {
   readonly writes: number;
 }
 
-/** 408 and 429 are throttling/timeouts; the 5xx are ARM's transient failures. */
-const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-/** The longest `Retry-After` honoured. */
-const MAX_DELAY_MS = 120_000;
-/** Between retries without `Retry-After`: ≈1 s, 2 s, 4 s … up to a minute (ARM asks for patience). */
-export const ARM_RETRY_BACKOFF: Readonly<Backoff> = { initial: 1_000, max: 60_000, factor: 2, jitter: 0.25 };
-
-/** apiops's rule for a write that met another operation on the same API (see the file comment). */
-export function isConflict(status: number, body: unknown): boolean {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  const code = typeof error?.code === "string" ? error.code.toLowerCase() : "";
-  const message = typeof error?.message === "string" ? error.message.toLowerCase() : "";
-  if (status === 412) return true;
-  if ((status === 409 || status === 422) && code === "managementapirequestfailed") return true;
-  return (
-    status === 409 &&
-    (code === "pessimisticconcurrencyconflict" || code === "conflict") &&
-    message.includes("operation on the api is in progress")
-  );
-}
 const SERVICE_PREFIX =
   /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ApiManagement\/service\/[^/]+/i;
 
@@ -175,6 +158,7 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
         accept: "application/json",
       };
       if (body !== undefined) headers["content-type"] = "application/json";
+      if (method === "DELETE") headers["if-match"] = "*";
       let response: Response;
       try {
         const init: RequestInit = {
@@ -256,6 +240,10 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
         url = page.nextLink ? toUrl(page.nextLink) : undefined;
       }
       return items;
+    },
+    async delete(path) {
+      writes++;
+      await send("DELETE", toUrl(path), undefined, true);
     },
     async put(path, body) {
       writes++;

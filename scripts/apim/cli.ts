@@ -2,85 +2,24 @@
  * Command line and environment → one validated options object.
  *
  * Every option can also come from an environment variable so that CI pipelines can configure the
- * script without long command lines; a flag always wins over its variable. The table below is the
- * single place where flags, variables and defaults are named, and `--help` is generated from it, so
- * help text, parsing and error messages cannot drift apart.
+ * script without long command lines; a flag always wins over its variable. The flags themselves and
+ * `--help` live in flags.ts.
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import {
-  CREDENTIAL_KINDS,
-  type CredentialChoice,
-  CredentialChoiceError,
-  chooseCredential,
-  EXIT_CREDENTIAL,
-} from "../lib/credential.js";
+import { type CredentialChoice, CredentialChoiceError, chooseCredential } from "../lib/credential.js";
 import { SPEC_PATH } from "../lib/spec.js";
 import { CLOUDS, type CloudName, isCloudName } from "./clouds.js";
+import { FLAGS, type Flag } from "./flags.js";
+
+export { usage } from "./flags.js";
 
 /** The policy template shipped next to the spec. */
 export const POLICY_PATH = fileURLToPath(new URL("../../openapi/policy.xml", import.meta.url));
 
 /** Exit code for bad input (usage, validation); 1 is reserved for failures while talking to Azure. */
 export const EXIT_INVALID = 2;
-
-/** Flags with their environment variable, kind and help line. Order = order in `--help`. */
-const FLAGS = {
-  "subscription-id": { env: "AZURE_SUBSCRIPTION_ID", bool: false, help: "Azure subscription (UUID)" },
-  "resource-group": { env: "APIM_RESOURCE_GROUP", bool: false, help: "resource group of the APIM instance" },
-  "service-name": { env: "APIM_SERVICE_NAME", bool: false, help: "APIM instance name" },
-  "workspace-url": {
-    env: "DATABRICKS_WORKSPACE_URL",
-    bool: false,
-    help: "workspace URL, e.g. https://adb-123.4.azuredatabricks.net",
-  },
-  "api-id": { env: "APIM_API_ID", bool: false, help: "API id (default dbw-01)" },
-  "api-suffix": { env: "APIM_API_SUFFIX", bool: false, help: "API URL suffix (default: the API id)" },
-  "backend-id": { env: "APIM_BACKEND_ID", bool: false, help: "backend id (default: the API id)" },
-  "display-name": { env: "APIM_DISPLAY_NAME", bool: false, help: "API display name (default: spec title)" },
-  product: { env: "APIM_PRODUCT", bool: false, help: "product id to link the API to (optional)" },
-  spec: { env: "APIM_SPEC", bool: false, help: "OpenAPI file (default openapi/databricks-workspace.yaml)" },
-  policy: { env: "APIM_POLICY", bool: false, help: "policy template (default openapi/policy.xml)" },
-  "managed-identity-client-id": {
-    env: "APIM_MANAGED_IDENTITY_CLIENT_ID",
-    bool: false,
-    help: "client id of a user-assigned identity (default: system-assigned)",
-  },
-  "rate-limit": {
-    env: "APIM_RATE_LIMIT",
-    bool: false,
-    help: "per-subscription limit CALLS/SECONDS, e.g. 100/60",
-  },
-  "read-only": { env: "APIM_READ_ONLY", bool: true, help: "publish only GET operations" },
-  tags: { env: "APIM_TAGS", bool: false, help: "publish only operations with these tags (a,b)" },
-  "dry-run": { env: "APIM_DRY_RUN", bool: true, help: "print the plan, make no writes" },
-  json: { env: "APIM_JSON", bool: true, help: "machine-readable plan/result on stdout" },
-  revision: {
-    env: "APIM_REVISION",
-    bool: true,
-    help: "import into a new revision, verify, then make it current",
-  },
-  rollback: { env: "APIM_ROLLBACK", bool: true, help: "make the previous revision current again" },
-  cloud: { env: "AZURE_CLOUD", bool: false, help: "AzureCloud | AzureUSGovernment | AzureChinaCloud" },
-  "arm-endpoint": {
-    env: "AZURE_ARM_ENDPOINT",
-    bool: false,
-    help: "custom ARM origin (token scope follows it)",
-  },
-  "allow-unsafe-policy": {
-    env: "",
-    bool: true,
-    help: "publish a policy that breaks the safety rules (key removal, managed identity, routing); loud warning",
-  },
-  credential: {
-    env: "AZURE_TOKEN_CREDENTIALS",
-    bool: false,
-    help: `who to act as: ${CREDENTIAL_KINDS.join(" | ")} (default developer: az/azd/PowerShell sign-in)`,
-  },
-} as const;
-
-type Flag = keyof typeof FLAGS;
 
 /** Validated, normalised options; every field is present (`undefined` = not set). */
 export interface ImportOptions {
@@ -106,6 +45,8 @@ export interface ImportOptions {
   rollback: boolean;
   cloud: CloudName;
   armEndpoint: string | undefined;
+  /** `--subscription-required`; `undefined` keeps what the API has (true on create). */
+  subscriptionRequired: boolean | undefined;
   /** Publish a policy that breaks the safety rules, with a loud warning (flag only, no variable). */
   allowUnsafePolicy: boolean;
   /** Which credential; `--credential` wins over `AZURE_TOKEN_CREDENTIALS` (see lib/credential.ts). */
@@ -117,29 +58,6 @@ export type ParsedCommandLine =
   | { kind: "options"; options: ImportOptions }
   | { kind: "help" }
   | { kind: "invalid"; errors: string[] };
-
-/** Usage text for `--help`. */
-export function usage(): string {
-  const rows = Object.entries(FLAGS).map(([flag, { env, bool, help }]) => {
-    const left = `  --${flag}${bool ? "" : " <value>"}`;
-    return `${left.padEnd(40)}${help} [${env || "flag only"}]`;
-  });
-  return [
-    "Usage: scripts/import-to-apim [options]",
-    "",
-    "Publishes openapi/databricks-workspace.yaml to Azure API Management as the whitelist of operations,",
-    "with a backend for the workspace and the managed-identity policy. Idempotent: unchanged inputs make no writes.",
-    "",
-    "Options (flags win over the environment variable in brackets):",
-    ...rows,
-    `${"  --help".padEnd(40)}print this text`,
-    "",
-    "Credentials: your developer sign-in (az login, azd auth login, Connect-AzAccount), never this machine's",
-    "managed identity unless --credential or AZURE_TOKEN_CREDENTIALS (dev, prod, AzureCliCredential, …) asks.",
-    `Exit codes: 0 success or no changes, 1 Azure call or verification failed, 2 invalid input, ${EXIT_CREDENTIAL} no token.`,
-    "",
-  ].join("\n");
-}
 
 /** Parses argv (without node and script) and env into options. Makes no I/O. */
 export function parseCommandLine(
@@ -243,6 +161,14 @@ export function parseCommandLine(
   }
   const revision = bool("revision");
   if (revision && rollback) errors.push("use either --revision or --rollback, not both");
+  // `apiId;rev=N` must stay within ARM's 80 characters; 72 leaves room for revisions up to 999.
+  if ((revision || rollback) && apiId.length > 72)
+    errors.push(
+      `--api-id "${apiId}" is ${apiId.length} characters; with revisions it may have at most 72 (";rev=N" must fit in 80)`,
+    );
+  const subscription = text("subscription-required");
+  if (subscription !== undefined && subscription !== "true" && subscription !== "false")
+    errors.push(`--subscription-required "${subscription}" must be true or false`);
 
   const options: ImportOptions = {
     subscriptionId,
@@ -270,6 +196,7 @@ export function parseCommandLine(
     cloud: isCloudName(cloudName) ? cloudName : "AzureCloud",
     armEndpoint: text("arm-endpoint"),
     allowUnsafePolicy: bool("allow-unsafe-policy"),
+    subscriptionRequired: subscription === undefined ? undefined : subscription === "true",
     credential,
   };
   return errors.length > 0 ? { kind: "invalid", errors } : { kind: "options", options };

@@ -28,6 +28,7 @@ import { EXIT_INVALID, parseCommandLine, usage } from "./cli.js";
 import { CLOUDS, resolveArmEndpoint } from "./clouds.js";
 import { computePlan, computeRollback, type Plan, type RollbackPlan } from "./plan.js";
 import { unsafeWarning } from "./policy-rules.js";
+import { findingsForKeyNames } from "./preserve.js";
 import { formatPlan, formatRollback, formatSummary } from "./report.js";
 import { type ApimTarget, readState } from "./state.js";
 import { type DesiredState, type ReadFile, validateInputs } from "./validate.js";
@@ -153,7 +154,7 @@ export async function run(
     onEvent: (event) =>
       log(
         event.kind === "retry"
-          ? `  retry ${event.attempt}: ${event.method} ${event.path} → ${event.status ?? "network error"}, waiting ${seconds(event.delayMs)}`
+          ? `  retry ${event.attempt}: ${event.method} ${event.path} → ${event.status ?? "network error"}${event.code ? ` ${event.code}` : ""}, waiting ${seconds(event.delayMs)}`
           : `  poll: ${event.path} → ${event.status}`,
       ),
   });
@@ -172,7 +173,8 @@ export async function run(
       log(`[3/5] plan\n${formatRollback(rollback, where)}`);
       if (options.dryRun) return done("planned", 0);
       log("[4/5] apply");
-      await applyRollback({ arm, target, options, progress: log, now, applied }, rollback);
+      const releases = state.releases;
+      await applyRollback({ arm, target, options, progress: log, now, applied, releases }, rollback);
       log("[5/5] verify: current revision");
       const current = await readCurrentRevision(arm, target);
       if (current !== String(rollback.to))
@@ -182,13 +184,25 @@ export async function run(
       return done("applied", 0);
     }
 
+    // The API may take the key under other names than APIM's defaults; the policy must remove those.
+    const keyFindings = findingsForKeyNames(desired.policy.root, state.api);
+    if (keyFindings.length > 0 && !options.allowUnsafePolicy) {
+      const errors = keyFindings.map(
+        (f) => `${desired?.policy.file}: unsafe policy for this API's key names: ${f}`,
+      );
+      for (const error of errors) stderr.write(`import-to-apim: ${error}\n`);
+      stderr.write("import-to-apim: nothing was written.\n");
+      return finish(EXIT_INVALID, { status: "invalid", errors, writes: 0 });
+    }
+    if (keyFindings.length > 0) stderr.write(`${unsafeWarning(keyFindings)}\n`);
     const deploy = computePlan(state, desired, options);
     plan = deploy;
     log(`[3/5] plan\n${formatPlan(deploy, where)}`);
     if (deploy.writes.length === 0) return done("no-changes", 0);
     if (options.dryRun) return done("planned", 0);
     log("[4/5] apply");
-    await applyPlan({ arm, target, options, progress: log, now, applied }, deploy, desired);
+    const releases = state.releases;
+    await applyPlan({ arm, target, options, progress: log, now, applied, releases }, deploy, desired, state);
     log(`[5/5] verify: operations and policy of ${options.apiId}`);
     const verify = await verifyApi(arm, target, options.apiId, {
       operations: desired.spec.operations,

@@ -3,8 +3,10 @@
  *
  * This is what makes re-runs safe and cheap: each entity is compared the way APIM stores it.
  * - Backend: URL (trailing slash ignored) and protocol.
- * - API: the properties we own (`displayName`, `path`, `protocols`, `subscriptionRequired`,
- *   `serviceUrl`, `type`) plus the spec fingerprint kept in `apiRevisionDescription`. APIM does not
+ * - API: the properties we own (`displayName`, `path`, `protocols`, `serviceUrl`, `type`, and
+ *   `subscriptionRequired` with `--subscription-required`) plus the spec fingerprint kept in
+ *   `apiRevisionDescription`. A difference there is drift, shown and reset; what preserve.ts keeps
+ *   (set in the portal) is listed and never compared, so it never causes a write. APIM does not
  *   return the imported document, so the fingerprint is the only way to notice changes that do not
  *   alter operation signatures (schemas, summaries, descriptions).
  * - Operations: by name, then method and URL template, so a missing or extra operation triggers
@@ -13,7 +15,8 @@
  */
 import type { ImportOptions } from "./cli.js";
 import { canonicalXml, parseXml } from "./policy-xml.js";
-import type { CurrentState } from "./state.js";
+import { API_KEPT, keptApiProperties, keptBackendNames } from "./preserve.js";
+import { type CurrentState, revisionId } from "./state.js";
 import type { OperationSignature } from "./upload-spec.js";
 import type { DesiredState } from "./validate.js";
 
@@ -46,6 +49,10 @@ export interface Plan {
   /** With `--revision`: the new revision that is imported, verified and then made current. */
   revision: { from: number; to: number } | undefined;
   product: { id: string; action: "link" | "none" } | undefined;
+  /** Properties set outside the script that it sends back unchanged (names only, never values). */
+  kept: { backend: string[]; api: string[] };
+  /** Things worth saying about what is kept, e.g. an API that does not require a subscription. */
+  notes: string[];
   /** Write steps in order; empty means "no changes". */
   writes: Array<"backend" | "revision" | "api" | "policy" | "release" | "product">;
 }
@@ -56,11 +63,16 @@ export function desiredApiProperties(desired: DesiredState, options: ImportOptio
     displayName: desired.displayName,
     path: options.apiSuffix,
     protocols: ["https"],
-    subscriptionRequired: true,
+    ...(options.subscriptionRequired === undefined
+      ? {}
+      : { subscriptionRequired: options.subscriptionRequired }),
     serviceUrl: desired.workspaceUrl,
     type: "http",
   };
 }
+
+/** The longest revision number whose `apiId;rev=N` still fits ARM's 80-character names. */
+export const MAX_RESOURCE_NAME = 80;
 
 const trimSlash = (url: string | undefined) => url?.replace(/\/+$/, "");
 
@@ -158,6 +170,17 @@ export function computePlan(current: CurrentState, desired: DesiredState, option
       ? undefined
       : ({ id: options.product, action: current.productLinked ? "none" : "link" } as const);
   if (product?.action === "link") writes.push("product");
+  if (useRevision && revisionId(options.apiId, nextRevision).length > MAX_RESOURCE_NAME)
+    throw new Error(
+      `revision id "${revisionId(options.apiId, nextRevision)}" is longer than ARM's ${MAX_RESOURCE_NAME} characters; use a shorter --api-id`,
+    );
+
+  const kept = keptApiProperties(current.api, options);
+  const notes: string[] = [];
+  if (kept.subscriptionRequired === false)
+    notes.push(
+      "the API does not require a subscription key (set outside this script, kept); pass --subscription-required true to manage it",
+    );
 
   return {
     apiId: options.apiId,
@@ -173,6 +196,11 @@ export function computePlan(current: CurrentState, desired: DesiredState, option
     policy: { action: policyAction },
     revision: useRevision ? { from: currentRevision, to: nextRevision } : undefined,
     product,
+    kept: {
+      backend: keptBackendNames(current.backend),
+      api: API_KEPT.filter((name) => name in kept),
+    },
+    notes,
     writes,
   };
 }

@@ -14,21 +14,24 @@ const show = (value: unknown) => (value === undefined ? "(unset)" : JSON.stringi
 export function formatPlan(plan: Plan, where: string): string {
   if (plan.writes.length === 0) {
     const count = plan.operations.unchanged;
-    return `Plan for API ${plan.apiId} on ${where}: no changes (backend ${plan.backend.id}, API with ${count} operations, policy${plan.product ? `, product ${plan.product.id}` : ""} are up to date).`;
+    return [
+      `Plan for API ${plan.apiId} on ${where}: no changes (backend ${plan.backend.id}, API with ${count} operations, policy${plan.product ? `, product ${plan.product.id}` : ""} are up to date).`,
+      ...keptLines(plan),
+    ].join("\n");
   }
   const lines = [`Plan for API ${plan.apiId} on ${where}:`];
   const { backend, api, spec, operations, policy } = plan;
   lines.push(
     backend.action === "none"
       ? `  backend ${backend.id}: up to date`
-      : `  backend ${backend.id}: ${backend.action} ${backend.from ? `${backend.from} → ` : "→ "}${backend.to}`,
+      : `  backend ${backend.id}: ${backend.action}${backend.action === "update" ? " (drift)" : ""} ${backend.from ? `${backend.from} → ` : "→ "}${backend.to}`,
   );
   if (api.action === "none")
     lines.push(`  api ${plan.apiId}: up to date (${operations.unchanged} operations)`);
   else {
     lines.push(`  api ${plan.apiId}: ${api.action === "create" ? "create and import" : "re-import"}`);
     for (const change of api.changes)
-      lines.push(`    ${change.name}: ${show(change.from)} → ${show(change.to)}`);
+      lines.push(`    drift: ${change.name}: ${show(change.from)} → ${show(change.to)}`);
     if (spec.changed) lines.push(`    spec: ${short(spec.from)} → ${short(spec.to)}`);
     const { added, removed, changed, unchanged } = operations;
     lines.push(
@@ -48,8 +51,22 @@ export function formatPlan(plan: Plan, where: string): string {
     );
   if (plan.product)
     lines.push(`  product ${plan.product.id}: ${plan.product.action === "none" ? "linked" : "link"}`);
+  lines.push(...keptLines(plan));
   lines.push(`${plan.writes.length} write step(s): ${plan.writes.join(" → ")}`);
   return lines.join("\n");
+}
+
+/** What the run sends back unchanged (names only: backend credentials can hold secrets). */
+function keptLines(plan: Plan): string[] {
+  const { backend, api } = plan.kept;
+  const parts = [
+    backend.length > 0 ? `backend ${backend.join(", ")}` : "",
+    api.length > 0 ? `API ${api.join(", ")}` : "",
+  ].filter(Boolean);
+  return [
+    ...(parts.length > 0 ? [`  keeps (set outside this script): ${parts.join("; ")}`] : []),
+    ...plan.notes.map((note) => `  note: ${note}`),
+  ];
 }
 
 /** The rollback plan as one line. */

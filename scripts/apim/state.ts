@@ -28,6 +28,7 @@ export const paths = {
   operations: (t: ApimTarget, apiId = t.apiId) => `${paths.api(t, apiId)}/operations`,
   policy: (t: ApimTarget, apiId = t.apiId) => `${paths.api(t, apiId)}/policies/policy`,
   revisions: (t: ApimTarget) => `${paths.api(t)}/revisions`,
+  releases: (t: ApimTarget) => `${paths.api(t)}/releases`,
   release: (t: ApimTarget, releaseId: string) => `${paths.api(t)}/releases/${enc(releaseId)}`,
   productApi: (t: ApimTarget, product: string) =>
     `${paths.service(t)}/products/${enc(product)}/apis/${enc(t.apiId)}`,
@@ -46,6 +47,8 @@ export interface ApiProperties {
   type: string | undefined;
   apiRevision: string | undefined;
   apiRevisionDescription: string | undefined;
+  /** Every property as APIM returned it, for what the script keeps (preserve.ts). */
+  raw: Record<string, unknown>;
 }
 
 /** One revision from the revisions list. */
@@ -57,7 +60,9 @@ export interface RevisionInfo {
 
 /** What exists now. `undefined` = the entity does not exist. */
 export interface CurrentState {
-  backend: { url: string | undefined; protocol: string | undefined } | undefined;
+  backend:
+    | { url: string | undefined; protocol: string | undefined; properties: Record<string, unknown> }
+    | undefined;
   api: ApiProperties | undefined;
   operations: OperationSignature[];
   policyXml: string | undefined;
@@ -65,6 +70,8 @@ export interface CurrentState {
   productLinked: boolean | undefined;
   /** Filled only when revisions matter (`--revision`, `--rollback`). */
   revisions: RevisionInfo[];
+  /** Release ids of the API; filled only when revisions matter. */
+  releases: string[];
 }
 
 type Resource = { properties?: Record<string, unknown> } | undefined;
@@ -81,17 +88,23 @@ export async function readState(
     backend: backend && {
       url: str(backend.properties?.url),
       protocol: str(backend.properties?.protocol),
+      properties: backend.properties ?? {},
     },
     api: api && apiProperties(api),
     operations: [],
     policyXml: undefined,
     productLinked: undefined,
     revisions: [],
+    releases: [],
   };
   if (state.api) {
     state.operations = await readOperations(arm, target, target.apiId);
     state.policyXml = await readPolicy(arm, target, target.apiId);
-    if (what.revisions) state.revisions = await readRevisions(arm, target);
+    if (what.revisions) {
+      state.revisions = await readRevisions(arm, target);
+      const releases = (await arm.list(paths.releases(target))) as Array<{ name?: unknown }>;
+      state.releases = releases.map((r) => String(r.name ?? "")).filter((name) => name !== "");
+    }
   }
   if (target.product !== undefined)
     state.productLinked = state.api ? await arm.exists(paths.productApi(target, target.product)) : false;
@@ -151,6 +164,7 @@ export function apiProperties(api: NonNullable<Resource>): ApiProperties {
     type: str(p.type),
     apiRevision: str(p.apiRevision),
     apiRevisionDescription: str(p.apiRevisionDescription),
+    raw: p,
   };
 }
 

@@ -274,6 +274,9 @@ export function createFakeApim(options: {
     if (!url.pathname.startsWith(prefix)) return armError(404, "ResourceNotFound", "unknown service");
     const seg = path.split("/");
     const write = m !== "GET" && m !== "HEAD";
+    // apimapis.json: DELETE takes the required IfMatchRequiredParameter ("*" for unconditional).
+    if (m === "DELETE" && request.headers.get("if-match") === null)
+      return armError(400, "IfMatchRequired", "If-Match header is required");
     const refusal = write ? refusals.shift() : undefined;
     if (refusal) return armError(refusal.status, refusal.code, refusal.message);
     if (write && seg[0] === "apis" && busy(parseRef(seg[1] ?? "").id)) return inProgressConflict();
