@@ -158,8 +158,8 @@ export function createJobs(ctx: WorkspaceContext): WorkspaceArea<JobControls> {
       };
     }),
     http.get("/api/2.2/jobs/runs/get", ({ query }) => {
-      const record = book.find(requiredParam(query, "run_id"));
-      const answer = runPage(record.run, query.get("page_token"));
+      const { record, run } = book.view(requiredParam(query, "run_id"));
+      const answer = runPage(run, query.get("page_token"));
       record.progress.poll();
       return answer;
     }),

@@ -15,6 +15,7 @@ import type {
 } from "../../generated/schema.js";
 import type { WorkspaceContext } from "./context.js";
 import { invalidParameter, invalidState, missingPerSpec } from "./errors.js";
+import { forEachRunView, iterationsOf } from "./for-each.js";
 import type { Progress } from "./progress.js";
 import { runStatus, type TerminationCause } from "./run-status.js";
 
@@ -45,7 +46,9 @@ export interface RunStart {
   jobId?: number;
   runName: string;
   runType: RunType;
-  tasks: ReadonlyArray<Pick<SubmitTask, "task_key" | "notebook_task" | "existing_cluster_id">>;
+  tasks: ReadonlyArray<
+    Pick<SubmitTask, "task_key" | "notebook_task" | "existing_cluster_id" | "for_each_task">
+  >;
   maxConcurrent?: number | undefined;
   /** The job's `queue.enabled`: past `max_concurrent_runs`, wait QUEUED instead of being SKIPPED. */
   queue?: boolean | undefined;
@@ -66,6 +69,8 @@ export function isActive(run: Run): boolean {
 export function createRunBook(ctx: WorkspaceContext) {
   const runs = new Map<number, RunRecord>();
   const taskParents = new Map<number, number>();
+  /** Iterations of each ForEach task run, by the task run's id. */
+  const iterations = new Map<number, RunTask[]>();
   let nextRunId = 5001;
   let nextOutcome: RunOutcome | undefined;
 
@@ -137,6 +142,8 @@ export function createRunBook(ctx: WorkspaceContext) {
       const tasks: RunTask[] = start.tasks.map((task) => {
         const taskRunId = nextRunId++;
         taskParents.set(taskRunId, runId);
+        const loop = iterationsOf(task, () => nextRunId++, ctx.clock.now());
+        if (loop) iterations.set(taskRunId, loop);
         return { ...task, run_id: taskRunId, attempt_number: 0, start_time: ctx.clock.now() };
       });
       const record: RunRecord = {
@@ -183,6 +190,18 @@ export function createRunBook(ctx: WorkspaceContext) {
       if (!record) throw missingPerSpec(MISSING_RUN, `Run ${runId ?? ""} does not exist.`);
       record.progress.sync();
       return record;
+    },
+    /** What `runs/get` shows for a run id, or for the run id of a ForEach task; synced to the clock. */
+    view(runId: number | string | null | undefined): { record: RunRecord; run: Run } {
+      const loop = iterations.get(Number(runId));
+      const parentId = taskParents.get(Number(runId));
+      if (!loop || parentId === undefined) {
+        const record = this.find(runId);
+        return { record, run: record.run };
+      }
+      const record = this.find(parentId);
+      const task = record.run.tasks?.find((t) => t.run_id === Number(runId)) ?? {};
+      return { record, run: forEachRunView(record.run, task as RunTask, loop) };
     },
     /** All runs, synced, newest first. */
     all(): RunRecord[] {
@@ -249,6 +268,7 @@ export function createRunBook(ctx: WorkspaceContext) {
     clear(): void {
       runs.clear();
       taskParents.clear();
+      iterations.clear();
       nextRunId = 5001;
       nextOutcome = undefined;
     },
