@@ -8,7 +8,8 @@ import type { WorkspaceArea, WorkspaceContext } from "./context.js";
 import { intParam, invalidParameter, missingPerSpec, requiredParam } from "./errors.js";
 import { jobPage, listedJob, listedRun, runPage } from "./inner-pages.js";
 import { pageOf } from "./paging.js";
-import { createRunBook, isActive, type RunOutcome } from "./runs.js";
+import { isActive } from "./run-status.js";
+import { createRunBook, type RunOutcome } from "./runs.js";
 
 /** Test controls for jobs and runs. */
 export interface JobControls {

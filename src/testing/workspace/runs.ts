@@ -14,10 +14,11 @@ import type {
   SubmitTask,
 } from "../../generated/schema.js";
 import type { WorkspaceContext } from "./context.js";
-import { invalidParameter, invalidState, missingPerSpec } from "./errors.js";
+import { invalidState, missingPerSpec } from "./errors.js";
 import { forEachRunView, iterationsOf } from "./for-each.js";
 import type { Progress } from "./progress.js";
-import { runStatus, type TerminationCause } from "./run-status.js";
+import { runOutput } from "./run-output.js";
+import { isActive, runStatus, type TerminationCause } from "./run-status.js";
 
 /** How a test wants the next run to end. */
 export interface RunOutcome {
@@ -57,13 +58,6 @@ export interface RunStart {
 
 /** Route whose "missing run" answer every run call shares (400 INVALID_PARAMETER_VALUE per the spec). */
 export const MISSING_RUN = "GET /api/2.2/jobs/runs/get";
-
-const ACTIVE: readonly RunLifeCycleState[] = ["PENDING", "QUEUED", "RUNNING", "TERMINATING", "BLOCKED"];
-
-/** True while a run has not reached a final state. */
-export function isActive(run: Run): boolean {
-  return ACTIVE.includes(run.state?.life_cycle_state ?? "TERMINATED");
-}
 
 /** The store of runs and task runs, shared by the jobs handlers. */
 export function createRunBook(ctx: WorkspaceContext) {
@@ -240,25 +234,7 @@ export function createRunBook(ctx: WorkspaceContext) {
     /** What `runs/get-output` answers for a run or task-run id. */
     output(runId: string | null): RunOutput {
       const parentId = taskParents.get(Number(runId));
-      const record = this.find(parentId ?? runId);
-      const tasks = record.run.tasks ?? [];
-      if (parentId === undefined && tasks.length > 1) {
-        throw invalidParameter(
-          "Retrieving the output of runs with multiple tasks is not supported. " +
-            "Please retrieve the output of each individual task run instead.",
-        );
-      }
-      const task = tasks.find((t) => t.run_id === Number(runId)) ?? tasks[0];
-      const { state } = record.run;
-      const out: RunOutput = {
-        metadata: { ...structuredClone(record.run), ...(task ? { tasks: [task] } : {}) },
-      };
-      if (state?.result_state === "SUCCESS") {
-        out.notebook_output = { result: record.outcome.notebookResult ?? "", truncated: false };
-      } else if (!isActive(record.run)) {
-        out.error = record.outcome.message ?? state?.state_message ?? "Run failed.";
-      }
-      return out;
+      return runOutput(this.find(parentId ?? runId), Number(runId), parentId !== undefined);
     },
     /** Sets how the next started (or repaired) run ends. */
     setNextOutcome(outcome: RunOutcome): void {
