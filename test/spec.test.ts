@@ -167,5 +167,6 @@ describe("curated spec", () => {
     );
     expect(param("/api/2.2/jobs/list", "limit")).toContain("1 to 100");
     expect(param("/api/2.2/jobs/runs/list", "limit")).toContain("0 means the maximum");
+    expect(param("/api/2.2/jobs/runs/get", "page_token")).toContain("iterations of a ForEach task run");
   });
 });

@@ -2620,8 +2620,12 @@ export interface components {
              */
             offset?: number;
             order?: components["schemas"]["GetEventsOrder"];
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description Events per page, 0 to 500: 0 or absent lets the server pick, a larger value is taken as 500.
+             */
             page_size?: number;
+            /** @description A `next_page_token` or `prev_page_token` from the previous answer; absent for the first page. Replaces the deprecated `offset`/`limit`. */
             page_token?: string;
             /** Format: int64 */
             start_time?: number;
@@ -6275,6 +6279,7 @@ export interface operations {
             query: {
                 include_trigger_state?: boolean;
                 job_id: number;
+                /** @description The `next_page_token` of the previous answer: the next 100 elements of each paged array (tasks, job_clusters, parameters, environments). `getWholeJob` follows them for you. */
                 page_token?: string;
             };
             header?: never;
@@ -6695,6 +6700,7 @@ export interface operations {
             query: {
                 include_history?: boolean;
                 include_resolved_values?: boolean;
+                /** @description The `next_page_token` of the previous answer: the next 100 tasks of a job run, or the next iterations of a ForEach task run (whose one task repeats on every page). `getWholeRun` follows them for you. */
                 page_token?: string;
                 run_id: number;
             };

@@ -28,6 +28,21 @@ const { client } = useDatabricksMock({
     jobs: [
       { job_id: 7, settings: { name: "wide", tasks, parameters, max_concurrent_runs: 50 } },
       { job_id: 8, settings: { name: "narrow", tasks: tasks.slice(0, 2) } },
+      {
+        job_id: 9,
+        settings: {
+          name: "loop",
+          tasks: [
+            {
+              task_key: "loop",
+              for_each_task: {
+                inputs: JSON.stringify(keys(150, "input")),
+                task: { task_key: "body", notebook_task: { notebook_path: "/n" } },
+              },
+            },
+          ],
+        },
+      },
     ],
   },
 });
@@ -52,7 +67,7 @@ describe("jobs/get pages", () => {
     expect(wide.settings?.tasks).toHaveLength(100);
     const complete = await Promise.all(listed.map((job) => completeListedJob(client, job)));
     expect(complete.map((job) => job.settings?.tasks?.length)).toEqual(
-      listed.map((job) => (job.job_id === 7 ? 150 : 2)),
+      listed.map((job) => ({ 7: 150, 8: 2, 9: 1 })[job.job_id ?? 0]),
     );
     expect(complete.every((job) => !("has_more" in job))).toBe(true);
   });
@@ -72,6 +87,31 @@ describe("jobs/runs/get pages", () => {
     const complete = await completeListedRun(client, listed!);
     expect(complete.tasks).toHaveLength(150);
     expect("has_more" in complete).toBe(false);
+  });
+
+  // ext_api.go `GetRun`: a ForEach task run returns "a single task … corresponding to the ForEach task
+  // itself" on every page and pages its iterations; only iterations are merged.
+  it("pages a ForEach task run's iterations, repeating its task; the helpers merge iterations only", async () => {
+    const { run_id: runId = 0 } = await unwrap(client.POST("/api/2.2/jobs/run-now", { body: { job_id: 9 } }));
+    const loopRunId = (await getWholeRun(client, runId)).tasks?.[0]?.run_id ?? 0;
+    const page = (page_token?: string) =>
+      unwrap(
+        client.GET("/api/2.2/jobs/runs/get", {
+          params: { query: page_token ? { run_id: loopRunId, page_token } : { run_id: loopRunId } },
+        }),
+      );
+    const first = await page();
+    expect(first.tasks?.map((t) => t.task_key)).toEqual(["loop"]);
+    expect(first.iterations).toHaveLength(100);
+    const second = await page(first.next_page_token);
+    expect(second.tasks?.map((t) => t.task_key)).toEqual(["loop"]);
+    expect(second.iterations).toHaveLength(50);
+
+    const waited = await waitForRun(client, loopRunId, { interval: NO_PAUSE });
+    expect(waited.tasks).toHaveLength(1);
+    expect(waited.iterations?.map((i) => i.task_key)).toEqual(Array(150).fill("body"));
+    expect(new Set(waited.iterations?.map((i) => i.run_id)).size).toBe(150);
+    expect(waited.iterations?.[149]?.status?.termination_details?.code).toBe("SUCCESS");
   });
 
   it("treats runs/list limit=0 as the maximum (25)", async () => {

@@ -8,7 +8,8 @@ import type { WorkspaceArea, WorkspaceContext } from "./context.js";
 import { intParam, invalidParameter, missingPerSpec, requiredParam } from "./errors.js";
 import { jobPage, listedJob, listedRun, runPage } from "./inner-pages.js";
 import { pageOf } from "./paging.js";
-import { createRunBook, isActive, type RunOutcome } from "./runs.js";
+import { isActive } from "./run-status.js";
+import { createRunBook, type RunOutcome } from "./runs.js";
 
 /** Test controls for jobs and runs. */
 export interface JobControls {
@@ -158,8 +159,8 @@ export function createJobs(ctx: WorkspaceContext): WorkspaceArea<JobControls> {
       };
     }),
     http.get("/api/2.2/jobs/runs/get", ({ query }) => {
-      const record = book.find(requiredParam(query, "run_id"));
-      const answer = runPage(record.run, query.get("page_token"));
+      const { record, run } = book.view(requiredParam(query, "run_id"));
+      const answer = runPage(run, query.get("page_token"));
       record.progress.poll();
       return answer;
     }),

@@ -5,6 +5,7 @@
  * (`TerminationCodeCode`, `TerminationTypeType`, `QueueDetailsCodeCode`).
  */
 import type {
+  Run,
   RunLifeCycleState,
   RunLifecycleStateV2State,
   RunResultState,
@@ -67,4 +68,11 @@ export function runStatus(
         : (BY_RESULT[result ?? "SUCCESS"] ?? (["SUCCESS", "SUCCESS"] as const));
   const code = cause ?? byCode;
   return { state, termination_details: { code, type: TYPE_OF[code] ?? byType, message } };
+}
+
+const ACTIVE: readonly RunLifeCycleState[] = ["PENDING", "QUEUED", "RUNNING", "TERMINATING", "BLOCKED"];
+
+/** True while a run has not reached a final state. */
+export function isActive(run: Run): boolean {
+  return ACTIVE.includes(run.state?.life_cycle_state ?? "TERMINATED");
 }

@@ -14,9 +14,11 @@ import type {
   SubmitTask,
 } from "../../generated/schema.js";
 import type { WorkspaceContext } from "./context.js";
-import { invalidParameter, invalidState, missingPerSpec } from "./errors.js";
+import { invalidState, missingPerSpec } from "./errors.js";
+import { forEachRunView, iterationsOf } from "./for-each.js";
 import type { Progress } from "./progress.js";
-import { runStatus, type TerminationCause } from "./run-status.js";
+import { runOutput } from "./run-output.js";
+import { isActive, runStatus, type TerminationCause } from "./run-status.js";
 
 /** How a test wants the next run to end. */
 export interface RunOutcome {
@@ -45,7 +47,9 @@ export interface RunStart {
   jobId?: number;
   runName: string;
   runType: RunType;
-  tasks: ReadonlyArray<Pick<SubmitTask, "task_key" | "notebook_task" | "existing_cluster_id">>;
+  tasks: ReadonlyArray<
+    Pick<SubmitTask, "task_key" | "notebook_task" | "existing_cluster_id" | "for_each_task">
+  >;
   maxConcurrent?: number | undefined;
   /** The job's `queue.enabled`: past `max_concurrent_runs`, wait QUEUED instead of being SKIPPED. */
   queue?: boolean | undefined;
@@ -55,17 +59,12 @@ export interface RunStart {
 /** Route whose "missing run" answer every run call shares (400 INVALID_PARAMETER_VALUE per the spec). */
 export const MISSING_RUN = "GET /api/2.2/jobs/runs/get";
 
-const ACTIVE: readonly RunLifeCycleState[] = ["PENDING", "QUEUED", "RUNNING", "TERMINATING", "BLOCKED"];
-
-/** True while a run has not reached a final state. */
-export function isActive(run: Run): boolean {
-  return ACTIVE.includes(run.state?.life_cycle_state ?? "TERMINATED");
-}
-
 /** The store of runs and task runs, shared by the jobs handlers. */
 export function createRunBook(ctx: WorkspaceContext) {
   const runs = new Map<number, RunRecord>();
   const taskParents = new Map<number, number>();
+  /** Iterations of each ForEach task run, by the task run's id. */
+  const iterations = new Map<number, RunTask[]>();
   let nextRunId = 5001;
   let nextOutcome: RunOutcome | undefined;
 
@@ -137,6 +136,8 @@ export function createRunBook(ctx: WorkspaceContext) {
       const tasks: RunTask[] = start.tasks.map((task) => {
         const taskRunId = nextRunId++;
         taskParents.set(taskRunId, runId);
+        const loop = iterationsOf(task, () => nextRunId++, ctx.clock.now());
+        if (loop) iterations.set(taskRunId, loop);
         return { ...task, run_id: taskRunId, attempt_number: 0, start_time: ctx.clock.now() };
       });
       const record: RunRecord = {
@@ -184,6 +185,18 @@ export function createRunBook(ctx: WorkspaceContext) {
       record.progress.sync();
       return record;
     },
+    /** What `runs/get` shows for a run id, or for the run id of a ForEach task; synced to the clock. */
+    view(runId: number | string | null | undefined): { record: RunRecord; run: Run } {
+      const loop = iterations.get(Number(runId));
+      const parentId = taskParents.get(Number(runId));
+      if (!loop || parentId === undefined) {
+        const record = this.find(runId);
+        return { record, run: record.run };
+      }
+      const record = this.find(parentId);
+      const task = record.run.tasks?.find((t) => t.run_id === Number(runId)) ?? {};
+      return { record, run: forEachRunView(record.run, task as RunTask, loop) };
+    },
     /** All runs, synced, newest first. */
     all(): RunRecord[] {
       const list = [...runs.values()];
@@ -221,25 +234,7 @@ export function createRunBook(ctx: WorkspaceContext) {
     /** What `runs/get-output` answers for a run or task-run id. */
     output(runId: string | null): RunOutput {
       const parentId = taskParents.get(Number(runId));
-      const record = this.find(parentId ?? runId);
-      const tasks = record.run.tasks ?? [];
-      if (parentId === undefined && tasks.length > 1) {
-        throw invalidParameter(
-          "Retrieving the output of runs with multiple tasks is not supported. " +
-            "Please retrieve the output of each individual task run instead.",
-        );
-      }
-      const task = tasks.find((t) => t.run_id === Number(runId)) ?? tasks[0];
-      const { state } = record.run;
-      const out: RunOutput = {
-        metadata: { ...structuredClone(record.run), ...(task ? { tasks: [task] } : {}) },
-      };
-      if (state?.result_state === "SUCCESS") {
-        out.notebook_output = { result: record.outcome.notebookResult ?? "", truncated: false };
-      } else if (!isActive(record.run)) {
-        out.error = record.outcome.message ?? state?.state_message ?? "Run failed.";
-      }
-      return out;
+      return runOutput(this.find(parentId ?? runId), Number(runId), parentId !== undefined);
     },
     /** Sets how the next started (or repaired) run ends. */
     setNextOutcome(outcome: RunOutcome): void {
@@ -249,6 +244,7 @@ export function createRunBook(ctx: WorkspaceContext) {
     clear(): void {
       runs.clear();
       taskParents.clear();
+      iterations.clear();
       nextRunId = 5001;
       nextOutcome = undefined;
     },
