@@ -14,7 +14,7 @@ import { checkSite } from "../scripts/docs/links.js";
 import { annotateSpec, operationNotes } from "../scripts/docs/operations.js";
 import { sampleFor } from "../scripts/docs/samples.js";
 import { typecheck } from "../scripts/docs/typecheck.js";
-import { toRoot } from "../scripts/docs/typedoc-plugin.js";
+import { toRoot, withoutRepeatedTitle } from "../scripts/docs/typedoc-plugin.js";
 import { listOperations, loadSpec } from "../scripts/lib/spec.js";
 import { createDatabricksClient } from "../src/index.js";
 import { createDatabricksMock, TEST_SUBSCRIPTION_KEY } from "../src/testing/index.js";
@@ -227,4 +227,14 @@ it("header links are made relative to each page's depth", () => {
   expect(toRoot("index.html")).toBe("");
   expect(toRoot("functions/databricks-apim.paginate.html")).toBe("../");
   expect(toRoot("documents/a/b.html")).toBe("../../");
+});
+
+it("the landing page keeps the README's title and drops TypeDoc's identical one", () => {
+  const readme =
+    '<div class="tsd-panel tsd-typography"><h1 id="pkg" class="tsd-anchor-link">pkg<a href="#pkg"></a></h1>';
+  expect(withoutRepeatedTitle(`<div class="tsd-page-title">\n<h1>pkg</h1></div>\n${readme}`)).toBe(
+    `\n${readme}`,
+  );
+  const other = `<div class="tsd-page-title">\n<h1>pkg</h1></div>\n${readme.replaceAll("pkg", "other")}`;
+  expect(withoutRepeatedTitle(other)).toBe(other);
 });

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { Application, PageEvent, Reflection, ReflectionKind, TSConfigReader, TypeDocReader } from "typedoc";
-import { load } from "./typedoc-plugin.js";
+import { githubHeadingAnchors, load } from "./typedoc-plugin.js";
 
 /** The guides to render: every docs/*.md, in name order. */
 export function guideFiles(root: string): string[] {
@@ -25,10 +25,25 @@ export interface SitePages {
   guides: Map<string, string>;
 }
 
+/** Errors fail the build, and so do warnings under `treatWarningsAsErrors`, as with TypeDoc's CLI. */
+function failOnProblems(app: Application, step: string): void {
+  const strict = app.options.getValue("treatWarningsAsErrors");
+  if (app.logger.hasErrors() || (strict && app.logger.hasWarnings())) {
+    throw new Error(
+      `TypeDoc reported ${app.logger.hasErrors() ? "errors" : "warnings"} while ${step} (see above)`,
+    );
+  }
+}
+
 /** Renders the API reference and guides into `out`; returns where the pages went. */
 export async function buildApiReference(root: string, out: string): Promise<SitePages> {
   const app = await Application.bootstrapWithPlugins(
-    { options: path.join(root, "typedoc.json"), out, projectDocuments: guideFiles(root) },
+    {
+      options: path.join(root, "typedoc.json"),
+      out,
+      projectDocuments: guideFiles(root),
+      markdownItLoader: githubHeadingAnchors,
+    },
     // No ArgumentsReader: this script's own argv is not TypeDoc's.
     [new TypeDocReader(), new TSConfigReader()],
   );
@@ -36,7 +51,7 @@ export async function buildApiReference(root: string, out: string): Promise<Site
   const project = await app.convert();
   if (!project) throw new Error("TypeDoc could not convert the project (see the messages above)");
   app.validate(project);
-  if (app.logger.hasErrors()) throw new Error("TypeDoc reported errors (see above)");
+  failOnProblems(app, "converting");
   // The router only lives while rendering: note the pages as they are written.
   const urls = new Map<string, string>();
   const guides = new Map<string, string>();
@@ -47,6 +62,6 @@ export async function buildApiReference(root: string, out: string): Promise<Site
     else if (model.kindOf(LINKED_KINDS) && !urls.has(model.name)) urls.set(model.name, page.url);
   });
   await app.generateDocs(project, out);
-  if (app.logger.hasErrors()) throw new Error("TypeDoc reported errors while rendering (see above)");
+  failOnProblems(app, "rendering");
   return { urls, guides };
 }

@@ -110,16 +110,44 @@ export function initFields(doc: OpenApiDocument, op: OpenApiOperation): string[]
   return fields;
 }
 
-/** `fn("path")`, or `fn("path", {` + one init field a line + `})`: samples sit in a narrow panel. */
-function callLines(fn: string, path: string, fields: readonly string[], indent = ""): string[] {
-  if (fields.length === 0) return [`${indent}${fn}("${path}")`];
-  return [`${indent}${fn}("${path}", {`, ...fields.map((field) => `${indent}  ${field},`), `${indent}})`];
+/** Samples sit in a narrow panel: calls longer than this are spread over lines. */
+const WIDTH = 66;
+
+/**
+ * `head + fn(args…, { fields… }) + tail`, on one line when it fits, else with the init's fields one a
+ * line, else with every argument on its own line.
+ */
+function formatCall(
+  indent: string,
+  head: string,
+  fn: string,
+  args: readonly string[],
+  fields: readonly string[],
+  tail: string,
+): string[] {
+  const init = fields.length > 0 ? [`{ ${fields.join(", ")} }`] : [];
+  const flat = `${indent}${head}${fn}(${[...args, ...init].join(", ")})${tail}`;
+  if (flat.length <= WIDTH) return [flat];
+  const opening = `${indent}${head}${fn}(${args.join(", ")}, {`;
+  if (fields.length > 0 && opening.length <= WIDTH)
+    return [opening, ...fields.map((field) => `${indent}  ${field},`), `${indent}})${tail}`];
+  const objectLines =
+    fields.length > 0
+      ? [`${indent}  {`, ...fields.map((field) => `${indent}    ${field},`), `${indent}  },`]
+      : [];
+  return [
+    `${indent}${head}${fn}(`,
+    ...args.map((arg) => `${indent}  ${arg},`),
+    ...objectLines,
+    `${indent})${tail}`,
+  ];
 }
 
-/** Joins `head`, the call and `tail` (`const x = await unwrap(` … `);`), one call line per line. */
-function wrapped(head: string, call: string[], tail: string): string[] {
-  if (call.length === 1) return [`${head}${call[0]}${tail}`];
-  return [`${head}${call[0]!.trimStart()}`, ...call.slice(1, -1), `${call.at(-1)}${tail}`];
+/** `head + unwrap(client.METHOD(…)) + ;`, the request on lines of its own when it does not fit. */
+function unwrapCall(head: string, method: string, path: string, fields: readonly string[]): string[] {
+  const flat = formatCall("", `${head}unwrap(`, `client.${method}`, [`"${path}"`], fields, ");");
+  if (flat.length === 1) return flat;
+  return [`${head}unwrap(`, ...formatCall("  ", "", `client.${method}`, [`"${path}"`], fields, ","), ");"];
 }
 
 type LongRunning = { target: string[]; failure: string[]; statusField: string };
@@ -133,11 +161,10 @@ export function sampleFor(doc: OpenApiDocument, method: string, path: string, op
   const main = new Set<string>(["createDatabricksClient"]);
   const waiters = new Set<string>();
   const body: string[] = [];
-  const request = callLines(`client.${method}`, path, fields);
 
   if (paging && paging.style !== "single") {
     main.add("paginate");
-    body.push(...wrapped("const items = ", callLines("paginate", path, fields).map(withClient), ";"));
+    body.push(...formatCall("", "const items = ", "paginate", ["client", `"${path}"`], fields, ";"));
     body.push("for await (const item of items) console.log(item);");
   } else if (path === "/api/2.0/sql/statements" && method === "POST") {
     waiters.add("executeStatement");
@@ -153,18 +180,13 @@ export function sampleFor(doc: OpenApiDocument, method: string, path: string, op
     const waiter = longRunning ? waiterFor(path, longRunning.target) : undefined;
     // A waiter polls the id the request named, or else the one the response returns.
     const id = waiter ? idExpression(fields, waiter.idParam) : undefined;
-    const head = waiter
-      ? id
-        ? "await unwrap("
-        : "const started = await unwrap("
-      : "const data = await unwrap(";
-    body.push(...wrapped(head, request, ");"));
+    const head = waiter ? (id ? "await " : "const started = await ") : "const data = await ";
+    body.push(...unwrapCall(head, method, path, fields));
     if (waiter) {
       waiters.add(waiter.name);
-      const options = waiter.until ? `, { until: "${waiter.until}" }` : "";
-      body.push(
-        `const done = await ${waiter.name}(client, ${id ?? `started.${waiter.idParam}!`}${options});`,
-      );
+      const args = ["client", id ?? `started.${waiter.idParam}!`];
+      const options = waiter.until ? [`until: "${waiter.until}"`] : [];
+      body.push(...formatCall("", "const done = await ", waiter.name, args, options, ";"));
       body.push("console.log(done.state);");
     } else {
       body.push(paging ? `console.log(data.${paging.items});` : "console.log(data);");
@@ -176,11 +198,6 @@ export function sampleFor(doc: OpenApiDocument, method: string, path: string, op
   lines.push("", "// Reads the DATABRICKS_APIM_* environment variables.");
   lines.push("const client = createDatabricksClient();", ...body);
   return `${lines.join("\n")}\n`;
-}
-
-/** `paginate("path"` → `paginate(client, "path"`. */
-function withClient(line: string): string {
-  return line.replace(/^(\s*paginate\()/, "$1client, ");
 }
 
 /** The placeholder the init gives `field` (request body or path), so the waiter polls the same id. */

@@ -19,13 +19,19 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** The pages to capture: file name, site path, and what must be visible before the shot. */
 const SHOTS = [
-  { file: "landing.png", path: "/index.html", ready: "h1, h2" },
+  { file: "landing.png", path: "/index.html", ready: "h1, h2", fullPage: false },
   {
-    file: "operation-clusters-list.png",
-    path: "/operations.html#/clusters/clusterslist",
+    file: "operation-clusters-create.png",
+    path: "/operations.html#/clusters/clusterscreate",
     ready: "text=With databricks-apim",
+    fullPage: false,
   },
-  { file: "function-paginate.png", path: "/functions/databricks-apim.paginate.html", ready: "h1" },
+  {
+    file: "function-createDatabricksClient.png",
+    path: "/functions/databricks-apim.createDatabricksClient.html",
+    ready: "h1",
+    fullPage: true,
+  },
 ] as const;
 
 if (!existsSync(CHROMIUM)) {
@@ -45,7 +51,7 @@ const server = await serveSite(SITE);
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: CHROMIUM,
   headless: true,
-  viewport: { width: 1360, height: 900 },
+  viewport: { width: 1440, height: 900 },
   args: [
     "--headless",
     "--no-sandbox",
@@ -72,7 +78,7 @@ try {
     await page.goto(server.origin + shot.path, { waitUntil: "load" });
     await page.locator(shot.ready).first().waitFor({ state: "visible", timeout: 15_000 });
     const file = path.join(OUT, shot.file);
-    await page.screenshot({ path: file });
+    await page.screenshot({ path: file, fullPage: shot.fullPage });
     console.log(`${file}  ←  ${shot.path}`);
   }
   if (blocked.size > 0) console.log(`Blocked (not loopback): ${[...blocked].join(", ")}`);
