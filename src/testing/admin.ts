@@ -7,8 +7,9 @@
  * Shapes follow Databricks' SCIM reference (create answers 201 with the resource; PATCH takes an RFC 7644
  * PatchOp and answers 204, as the official SDKs' `patch` returns nothing) and SCIM's error body.
  */
-import { type HttpHandler, HttpResponse, http } from "msw";
+import type { HttpHandler } from "msw";
 import type { components } from "../generated/admin-schema.js";
+import { HttpResponse, http } from "./msw.js";
 import type { ScimDirectory } from "./workspace/scim.js";
 
 type ServicePrincipal = components["schemas"]["ServicePrincipal"];

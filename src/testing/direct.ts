@@ -9,8 +9,9 @@
  * With `adminToken` set, only that token is a workspace admin; any other token is a plain workspace
  * user, whose admin writes get 403.
  */
-import { getResponse, type HttpHandler, http } from "msw";
+import type { HttpHandler } from "msw";
 import { createAdminHandlers, type DirectCaller } from "./admin.js";
+import { getResponse, http } from "./msw.js";
 import { databricksError } from "./responses.js";
 import type { ScimDirectory } from "./workspace/scim.js";
 

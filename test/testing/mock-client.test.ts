@@ -9,7 +9,10 @@ import { createDatabricksHttp, createDatabricksMock, databricksError } from "../
 import { isMswMissing, MSW_MISSING } from "../../src/testing/msw.js";
 
 const mock = createDatabricksMock({ apimUrl: "https://apim.client-test.test", apiSuffix: "dbw-07" });
-const rotated = createDatabricksMock({ apimUrl: "https://apim.rotated.test", keys: ["key-one", "key-two"] });
+const rotated = createDatabricksMock({
+  apimUrl: "https://apim.rotated.test",
+  keys: ["first-key", "second-key"],
+});
 const server = setupServer(...mock.handlers, ...rotated.handlers);
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => {
@@ -30,7 +33,7 @@ describe("mock.client()", () => {
 
   it("uses the first of the mock's keys", async () => {
     await unwrap(rotated.client().GET("/api/2.1/clusters/list"));
-    rotated.gateway.setKeys(["key-two"]);
+    rotated.gateway.setKeys(["second-key"]);
     await expect(unwrap(rotated.client().GET("/api/2.1/clusters/list"))).rejects.toMatchObject({
       name: "ApimGatewayError",
       reason: "invalid-subscription-key",
