@@ -1,7 +1,8 @@
 /**
  * The one place that turns a failed attempt (no usable response, or no token) into the typed error
  * the caller gets. Responses with an HTTP error status are not built here: openapi-fetch returns them, and
- * `unwrap`/`toError` (response-errors.ts) build their error.
+ * `unwrap`/`toError` (response-errors.ts) build their error. Messages are built from raw text: the error
+ * constructor (errors.ts) redacts them and copies the cause chain redacted.
  */
 import type { Failure } from "./call.js";
 import {
@@ -12,7 +13,6 @@ import {
   DatabricksTimeoutError,
   type ErrorInit,
 } from "./errors.js";
-import { redactAll } from "./redact.js";
 
 /** What the transport knows about the call when its last attempt failed. */
 export interface FailureContext {
@@ -33,7 +33,6 @@ export function failureError(
   failure: Failure,
   context: FailureContext,
 ): DatabricksConnectionError | DatabricksRedirectError | DatabricksResponseTooLargeError {
-  const clean = (text: string) => redactAll(text, context.secrets);
   const call = `${context.method} ${context.path}`;
   const attempts = context.attempt > 1 ? `, ${context.attempt} attempts` : "";
   const unsafe = context.idempotent
@@ -42,16 +41,16 @@ export function failureError(
   const init: ErrorInit = {
     method: context.method,
     path: context.path,
-    cause: redactCause(failure.cause, clean),
+    cause: failure.cause,
     status: failure.status,
     secrets: context.secrets,
   };
-  const detail = clean(failure.detail);
+  const { detail } = failure;
   switch (failure.kind) {
     case "timeout": {
       const message = failure.deadline
         ? `Timed out: the call's deadline (totalTimeout ${context.totalTimeout} ms) ran out, ${detail} (${call}${attempts})` +
-          `${context.previous ? `; the attempt before failed with ${clean(context.previous)}` : ""}. Raise totalTimeout for slow operations.`
+          `${context.previous ? `; the attempt before failed with ${context.previous}` : ""}. Raise totalTimeout for slow operations.`
         : `Timed out: ${detail} (${call}${attempts}).${unsafe || " Raise timeout (per attempt) for slow operations, or check the gateway's backend timeout."}`;
       return new DatabricksTimeoutError(message, init);
     }
@@ -91,7 +90,6 @@ export function tokenError(input: {
   secrets: readonly string[];
 }): DatabricksAuthError {
   const { method, path, secrets } = input;
-  const clean = (text: string) => redactAll(text, secrets);
   const scopes = input.scopes.join(" ");
   if (!("cause" in input))
     return new DatabricksAuthError(`The credential returned no token for ${scopes} (${method} ${path}).`, {
@@ -99,34 +97,11 @@ export function tokenError(input: {
       path,
       secrets,
     });
-  const reason = input.cause instanceof Error ? clean(input.cause.message) : "unknown error";
+  const reason = input.cause instanceof Error ? input.cause.message : "unknown error";
   return new DatabricksAuthError(
     `Failed to get a token for ${scopes}: ${reason} (${method} ${path}). Check the credential's configuration.`,
-    { method, path, cause: redactCause(input.cause, clean), secrets },
+    { method, path, cause: input.cause, secrets },
   );
-}
-
-/**
- * The cause is kept on the error, so it must be as clean as the message: a custom fetch (or a proxy
- * library) may quote a header in its error text. Untouched unless a secret shows up in it.
- * (Once DatabricksApimError redacts `cause` chains itself, this can go.)
- */
-function redactCause(cause: unknown, clean: (text: string) => string): unknown {
-  const chain: Error[] = [];
-  for (let current = cause; current instanceof Error && chain.length < 4; current = current.cause)
-    chain.push(current);
-  const dirty = chain.some(
-    (error) => clean(`${error.message}\n${error.stack ?? ""}`) !== `${error.message}\n${error.stack ?? ""}`,
-  );
-  if (!dirty) return cause;
-  return chain.reduceRight<Error | undefined>((inner, error) => {
-    const copy = new Error(clean(error.message), inner === undefined ? undefined : { cause: inner });
-    copy.name = error.name;
-    copy.stack = clean(error.stack ?? "");
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === "string") Object.assign(copy, { code });
-    return copy;
-  }, undefined);
 }
 
 /** "fetch failed: read ECONNRESET", following `cause` a few levels down. */
