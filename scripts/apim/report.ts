@@ -44,7 +44,9 @@ export function formatPlan(plan: Plan, where: string): string {
     for (const cut of spec.cutReferences)
       lines.push(`    note: recursive reference cut in the upload: ${cut}`);
   }
-  lines.push(`  policy: ${policy.action === "none" ? "up to date" : policy.action}`);
+  lines.push(
+    `  policy: ${policy.action === "none" ? "up to date" : policy.action === "update" ? "update (drift: the stored policy differs)" : policy.action}`,
+  );
   if (plan.revision)
     lines.push(
       `  revision: new revision ${plan.revision.to}, verified, then released (current: ${plan.revision.from})`,
@@ -64,7 +66,7 @@ function keptLines(plan: Plan): string[] {
     api.length > 0 ? `API ${api.join(", ")}` : "",
   ].filter(Boolean);
   return [
-    ...(parts.length > 0 ? [`  keeps (set outside this script): ${parts.join("; ")}`] : []),
+    ...(parts.length > 0 ? [`  keeps as found (not managed here): ${parts.join("; ")}`] : []),
     ...plan.notes.map((note) => `  note: ${note}`),
   ];
 }

@@ -48,7 +48,7 @@ describe("properties set outside the script", () => {
     expect(apim.api()?.revision.properties).toMatchObject(PORTAL_API);
     expect(apim.api()?.revision.operations.some((o) => o.name === "clustersgetone")).toBe(true);
     expect(result.stdout).toContain(
-      "keeps (set outside this script): backend circuitBreaker, credentials, description, title, tls; API subscriptionKeyParameterNames, authenticationSettings, description, contact, license, subscriptionRequired",
+      "keeps as found (not managed here): backend circuitBreaker, credentials, description, title, tls; API subscriptionKeyParameterNames, authenticationSettings, description, contact, license, subscriptionRequired",
     );
     expect(result.stdout).toContain(`backend dbw-01: update (drift) ${WORKSPACE} → https://adb-99.9`);
     expect(result.stdout).not.toContain(SECRET);
@@ -60,7 +60,7 @@ describe("properties set outside the script", () => {
     const again = await runCli(BASE_ARGS);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("no changes");
-    expect(again.stdout).toContain("keeps (set outside this script): backend");
+    expect(again.stdout).toContain("keeps as found (not managed here): backend");
     expect(apim.writes()).toHaveLength(before);
   });
 

@@ -131,7 +131,7 @@ describe("import-to-apim against the fake APIM", () => {
     const changed = await runCli([...BASE_ARGS, "--rate-limit", "5/10", "--dry-run"], {
       env: { APIM_DRY_RUN: "false" },
     });
-    expect(changed.stdout).toContain("policy: update");
+    expect(changed.stdout).toContain("policy: update (drift: the stored policy differs)");
     expect(changed.stdout).toContain("Dry run finished");
     expect(apim.writes()).toHaveLength(3);
   });

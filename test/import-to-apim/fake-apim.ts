@@ -13,8 +13,9 @@
  * - it can be told to fail an import, drop its operations, throttle, or refuse the next writes.
  */
 import { HttpResponse, http } from "msw";
-import { findSchemaCycles, normalizeOperationName } from "../../scripts/lib/apim-rules.js";
-import { listOperations, type OpenApiDocument } from "../../scripts/lib/spec.js";
+import { findSchemaCycles } from "../../scripts/lib/apim-rules.js";
+import type { OpenApiDocument } from "../../scripts/lib/spec.js";
+import { operationsOf, resetOnImport } from "./fake-apim-import.js";
 import {
   armError,
   importAccepted,
@@ -83,9 +84,6 @@ interface Pending {
   outcome?: ArmFailure | "ok";
   ref: string;
 }
-
-/** What an import PUT resets when it is not given (see `importInto`). */
-const DEFAULT_KEY_NAMES = { header: "Ocp-Apim-Subscription-Key", query: "subscription-key" };
 
 /** Creates the fake; register `fake.handlers` with `server.use(...)`. */
 export function createFakeApim(options: {
@@ -176,32 +174,9 @@ export function createFakeApim(options: {
             { code: "ValidationError", target: "representation", message: `Recursive schema ${cycles[0]}` },
           ],
         };
-      const taken = new Set<string>();
-      revision.operations = dropNext
-        ? []
-        : listOperations(doc).map(({ method, path, op }) => {
-            let name = normalizeOperationName(op.operationId ?? `${method}-${path}`);
-            for (let i = 1; taken.has(name); i++) name = `${name.slice(0, 76)}-${i}`;
-            taken.add(name);
-            const required = (op.parameters ?? []).filter((p) => p.in === "query" && p.required);
-            const query = required.map((p) => `${p.name}={${p.name}}`).join("&");
-            const urlTemplate =
-              translateRequiredQueryParameters === "query" || !query ? path : `${path}?${query}`;
-            return { name, method, urlTemplate, displayName: op.summary ?? name };
-          });
+      revision.operations = dropNext ? [] : operationsOf(doc, translateRequiredQueryParameters === "query");
       dropNext = false;
-      // An import PUT resets what it is not given: user authorization (azure-powershell#18880,
-      // azure-cli#22871), the subscription key names (api-management-developer-portal#1194), and it takes
-      // description/contact/license from the document (terraform azurerm_api_management_api docs).
-      const p = revision.properties;
-      for (const name of ["authenticationSettings", "contact", "license", "description"]) delete p[name];
-      p.subscriptionKeyParameterNames = DEFAULT_KEY_NAMES;
-      p.subscriptionRequired = true;
-      const info = doc.info as { description?: string; contact?: unknown; license?: unknown };
-      if (info.description !== undefined) p.description = info.description;
-      if (info.contact !== undefined) p.contact = info.contact;
-      if (info.license !== undefined) p.license = info.license;
-      if (rest.serviceUrl === undefined) p.serviceUrl = doc.servers?.[0]?.url;
+      resetOnImport(revision.properties, doc, rest);
     }
     Object.assign(revision.properties, rest);
     api.revisions.set(n, revision);
