@@ -4,15 +4,19 @@
  *   index.html, documents/  the README and the docs/*.md guides      (TypeDoc)
  *   modules/, functions/ …  the API reference                        (TypeDoc)
  *   operations.html         every curated operation, from openapi/   (Redocly build-docs)
- * Then every local link and anchor is verified (links.ts); a broken one fails the build.
+ * First the examples (docs/examples/*.ts) and every operation's generated sample are type-checked
+ * against src/; after the build every local link and anchor is verified (links.ts). Either failing
+ * fails the build.
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadSpec } from "../lib/spec.js";
 import { buildApiReference } from "./api.js";
 import { checkSite } from "./links.js";
 import { annotateSpec, renderOperationsPage } from "./operations.js";
+import { typecheckDocCode } from "./typecheck.js";
+import { GENERATED_GROUP } from "./typedoc-plugin.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -34,6 +38,16 @@ const REQUIRED_PAGES = [
   "createDatabricksMock",
 ];
 
+/** The main module lists its functions first and the generated schema types last, in their own group. */
+function assertGeneratedTypesGrouped(modulePage: string): void {
+  const html = readFileSync(modulePage, "utf8");
+  const functions = html.indexOf('data-key="section-Functions"');
+  const generated = html.indexOf(`data-key="section-${GENERATED_GROUP}"`);
+  if (functions < 0 || generated < functions) {
+    throw new Error(`${modulePage} does not list Functions first and "${GENERATED_GROUP}" after them`);
+  }
+}
+
 /**
  * Redoc's client-side routes: one per tag (its menu prerenders them as `/tag` links, which its router
  * turns into `#/tag` in the browser). Its link to `/` lands on the site's index.html and is checked.
@@ -53,12 +67,15 @@ export async function buildSite(out: string) {
       seconds[step] = Math.round((performance.now() - started) / 100) / 10;
     }
   };
+  const { doc } = loadSpec();
+  const errors = await timed("examples", () => typecheckDocCode(ROOT, doc));
+  if (errors.length > 0) throw new Error(`Documentation code does not compile:\n${errors.join("")}`);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const { urls, guides } = await timed("typedoc", () => buildApiReference(ROOT, out));
   const missing = REQUIRED_PAGES.filter((name) => !urls.has(name));
   if (missing.length > 0) throw new Error(`The API reference has no page for ${missing.join(", ")}`);
-  const { doc } = loadSpec();
+  assertGeneratedTypesGrouped(path.join(out, urls.get("databricks-apim")!));
   await timed("redoc", () =>
     renderOperationsPage(annotateSpec(doc, urls, guides), path.join(out, OPERATIONS_PAGE)),
   );

@@ -3,8 +3,11 @@
  * src/, importing the package by the names users write (`databricks-apim/waiters`), mapped to the
  * sources by docs/examples/tsconfig.json.
  */
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
+import { listOperations, type OpenApiDocument } from "../lib/spec.js";
+import { sampleFor } from "./samples.js";
 
 /** The examples' compiler options, read from docs/examples/tsconfig.json. */
 export function exampleOptions(root: string): ts.CompilerOptions {
@@ -34,4 +37,28 @@ export function typecheck(
       getNewLine: () => "\n",
     }),
   );
+}
+
+/** The examples and every operation's sample (kept in memory, as if in docs/examples/.samples/). */
+export function docCode(
+  root: string,
+  doc: OpenApiDocument,
+): { examples: string[]; samples: Map<string, string> } {
+  const dir = path.join(root, "docs/examples");
+  const examples = readdirSync(dir)
+    .filter((name) => name.endsWith(".ts"))
+    .map((name) => path.join(dir, name));
+  const samples = new Map(
+    listOperations(doc).map(({ method, path: route, op }) => [
+      path.join(dir, ".samples", `${op.operationId}.ts`),
+      sampleFor(doc, method, route, op),
+    ]),
+  );
+  return { examples, samples };
+}
+
+/** Type-checks the examples and the operation samples together; returns the errors. */
+export function typecheckDocCode(root: string, doc: OpenApiDocument): string[] {
+  const { examples, samples } = docCode(root, doc);
+  return typecheck(root, examples, samples);
 }

@@ -67,7 +67,8 @@ interface MarkdownParser {
 const CODE_IN_HEADING = Symbol("code in heading");
 
 /**
- * TypeDoc's `markdownItLoader`. TypeDoc builds a heading's anchor from its text tokens only, so
+ * TypeDoc's `markdownItLoader`. TypeDoc builds a heading's anchor from its text tokens only
+ * (`getTokenTextContent` in its markdown plugin, 0.28), so
  * "Waiting (`databricks-apim/waiters`)" gets `#waiting` where GitHub has `#waiting-databricks-apimwaiters`,
  * and the guides' links (written for GitHub) would break. Inline code in headings becomes a text
  * token, still rendered as code, so both agree.
