@@ -13,7 +13,12 @@ export async function createCluster(client: DatabricksClient): Promise<string | 
   // #region waitForCluster
   const { cluster_id } = await unwrap(
     client.POST("/api/2.1/clusters/create", {
-      body: { cluster_name: "etl", spark_version: "15.4.x-scala2.12", num_workers: 1 },
+      body: {
+        cluster_name: "etl",
+        spark_version: "15.4.x-scala2.12",
+        node_type_id: "Standard_DS3_v2",
+        num_workers: 1,
+      },
     }),
   );
   const cluster = await waitForCluster(client, cluster_id!, { timeout: 30 * 60_000 });
