@@ -152,7 +152,7 @@ describe("operation notes come from the spec's extensions", () => {
 
   it("missing resources and arrays paged inside one object", () => {
     expect(notes("clustersGet")).toContain("400 `INVALID_PARAMETER_VALUE`");
-    expect(notes("jobsRunsGet")).toContain("`tasks`, `iterations`");
+    expect(notes("jobsRunsGet")).toContain("`repair_history`, and one of `iterations`, `tasks`");
   });
 
   it("annotates a copy: every operation gets notes and a sample, the spec itself is untouched", () => {

@@ -27,7 +27,7 @@ type Paging = {
   defaults?: Record<string, unknown>;
 };
 type LongRunning = { statusField: string; target: string[]; failure: string[] };
-type InnerPaging = { requestToken: string; responseToken: string; arrays: string[] };
+type InnerPaging = { requestToken: string; responseToken: string; arrays: string[]; exclusive?: string[] };
 type MissingAs = { status: number; errorCode: string; messageMatches: string };
 
 const code = (text: string) => `\`${text}\``;
@@ -93,7 +93,7 @@ export function operationNotes(method: string, path: string, op: OpenApiOperatio
   if (paging) notes.push(pagingNote(paging, urls));
   if (inner)
     notes.push(
-      `**Arrays continue on further pages**: ${list(inner.arrays)}; call again with ${code(inner.requestToken)} = ${code(inner.responseToken)} and append.${path === "/api/2.2/jobs/runs/get" ? ` ${link(urls, "waitForRun")} does this.` : ""}`,
+      `**Arrays continue on further pages**: ${list(inner.arrays)}${inner.exclusive ? `, and one of ${list(inner.exclusive)} (whichever the object has)` : ""}; call again with ${code(inner.requestToken)} = ${code(inner.responseToken)} and append.${path === "/api/2.2/jobs/runs/get" ? ` ${link(urls, "waitForRun")} does this.` : ""}`,
     );
   if (lr) notes.push(longRunningNote(path, lr, urls));
   notes.push(retryNote(method, op));
