@@ -3,6 +3,7 @@
  * This module only re-exports the public surface. Waiters for long-running operations (clusters, runs,
  * warehouses, SQL statements) are a separate entry, `databricks-apim/waiters`, so that apps which
  * never wait do not load them.
+ * @packageDocumentation
  */
 
 export type { CallOptions } from "./call.js";

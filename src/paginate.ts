@@ -158,8 +158,8 @@ export async function* pages<P extends PaginatedPath>(
 
 /**
  * Iterates the items of list operation `path` across all pages, lazily; throws typed errors.
- *
- *   for await (const cluster of paginate(client, "/api/2.1/clusters/list")) console.log(cluster.cluster_id);
+ * @example
+ * {@includeCode ../docs/examples/paginate.ts#paginate}
  */
 export function paginate<P extends PaginatedPath>(
   client: DatabricksClient,

@@ -33,6 +33,8 @@ export function toError(result: CallResult): DatabricksApimError {
 /**
  * Awaits a client call and returns its data, or throws the typed error.
  * A successful response with an empty body yields `{}`.
+ * @example
+ * {@includeCode ../docs/examples/client.ts#unwrap}
  */
 export async function unwrap<R extends CallResult>(
   call: Promise<R> | R,

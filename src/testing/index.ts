@@ -8,6 +8,7 @@
  * ```
  *
  * Needs `msw` (an optional peer dependency of databricks-apim). Public surface: re-exports only.
+ * @packageDocumentation
  */
 export { type Clock, createTestClock, systemClock, TEST_CLOCK_START, type TestClock } from "./clock.js";
 export type { GatewayControls, GatewayOutcome, GatewayRequest, Quota, RateLimit } from "./gateway.js";

@@ -90,7 +90,11 @@ export interface DatabricksMock<C extends Clock = TestClock> {
   client(options?: CommonOptions): DatabricksClient;
 }
 
-/** Creates an APIM gateway + Databricks workspace emulator. */
+/**
+ * Creates an APIM gateway + Databricks workspace emulator.
+ * @example
+ * {@includeCode ../../docs/examples/testing.ts#createDatabricksMock}
+ */
 export function createDatabricksMock<C extends Clock = TestClock>(
   options: DatabricksMockOptions<C> = {},
 ): DatabricksMock<C> {

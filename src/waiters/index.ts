@@ -2,6 +2,7 @@
  * databricks-apim/waiters: wait for long-running operations to settle (clusters, job runs, SQL
  * warehouses) and run SQL statements to completion. A separate entry from the client: apps that only
  * send requests never load it. Errors here extend the main entry's `DatabricksApimError`.
+ * @packageDocumentation
  */
 export {
   isOperationFailedError,

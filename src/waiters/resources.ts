@@ -23,6 +23,8 @@ export interface WaitForClusterOptions extends WaitOptions<ClusterDetails> {
 /**
  * Polls `clusters/get` until the cluster is RUNNING (or TERMINATED); resolves with its details.
  * Throws `OperationFailedError` on a failure state, `WaitTimeoutError` after `timeout`.
+ * @example
+ * {@includeCode ../../docs/examples/waiters.ts#waitForCluster}
  */
 export function waitForCluster(
   client: DatabricksClient,
@@ -64,6 +66,8 @@ export interface WaitForRunOptions extends WaitOptions<Run> {
  * run, its further pages merged as `getWholeRun` merges them (a ForEach task run's iterations, never
  * its repeated task). Throws `OperationFailedError` on
  * INTERNAL_ERROR (or a non-SUCCESS result with `requireSuccess`), `WaitTimeoutError` after `timeout`.
+ * @example
+ * {@includeCode ../../docs/examples/waiters.ts#waitForRun}
  */
 export async function waitForRun(
   client: DatabricksClient,
@@ -102,6 +106,8 @@ export interface WaitForWarehouseOptions extends WaitOptions<GetWarehouseRespons
 /**
  * Polls `sql/warehouses/{id}` until the warehouse is RUNNING (or STOPPED); resolves with its details.
  * Throws `OperationFailedError` on a failure state, `WaitTimeoutError` after `timeout`.
+ * @example
+ * {@includeCode ../../docs/examples/waiters.ts#waitForWarehouse}
  */
 export function waitForWarehouse(
   client: DatabricksClient,

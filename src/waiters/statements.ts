@@ -59,6 +59,8 @@ const CANCEL_CALL = { maxRetries: 1, timeout: 5_000, totalTimeout: 10_000 } as c
  *
  *   const result = await executeStatement(client, { warehouse_id, statement: "SELECT 1 AS one" });
  *   for await (const row of result) console.log(row.one);
+ * @example
+ * {@includeCode ../../docs/examples/waiters.ts#executeStatement}
  */
 export async function executeStatement(
   client: DatabricksClient,
