@@ -2,6 +2,7 @@
  * The flags of `import-to-apim`: one table naming each flag, its environment variable and help line,
  * and the `--help` text generated from it, so help, parsing and error messages cannot drift apart.
  */
+import { usageRows } from "../lib/cli-flags.js";
 import { CREDENTIAL_KINDS, EXIT_CREDENTIAL } from "../lib/credential.js";
 
 /** Flags with their environment variable, kind and help line. Order = order in `--help`. */
@@ -68,10 +69,6 @@ export type Flag = keyof typeof FLAGS;
 
 /** Usage text for `--help`. */
 export function usage(): string {
-  const rows = Object.entries(FLAGS).map(([flag, { env, bool, help }]) => {
-    const left = `  --${flag}${bool ? "" : " <value>"}`;
-    return `${left.padEnd(40)}${help} [${env || "flag only"}]`;
-  });
   return [
     "Usage: scripts/import-to-apim [options]",
     "",
@@ -79,7 +76,7 @@ export function usage(): string {
     "with a backend for the workspace and the managed-identity policy. Idempotent: unchanged inputs make no writes.",
     "",
     "Options (flags win over the environment variable in brackets):",
-    ...rows,
+    ...usageRows(FLAGS),
     `${"  --help".padEnd(40)}print this text`,
     "",
     "Credentials: your developer sign-in (az login, azd auth login, Connect-AzAccount), never this machine's",
