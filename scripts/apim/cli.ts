@@ -18,8 +18,7 @@ export { usage } from "./flags.js";
 /** The policy template shipped next to the spec. */
 export const POLICY_PATH = fileURLToPath(new URL("../../openapi/policy.xml", import.meta.url));
 
-/** Exit code for bad input (usage, validation); 1 is reserved for failures while talking to Azure. */
-export const EXIT_INVALID = 2;
+export { EXIT_INVALID } from "../lib/cli-flags.js";
 
 /** Validated, normalised options; every field is present (`undefined` = not set). */
 export interface ImportOptions {

@@ -8,8 +8,7 @@ import type { CloudName } from "../apim/clouds.js";
 import { checkCloud, credentialFlag, flagReaders, parseFlagValues, usageRows } from "../lib/cli-flags.js";
 import { CREDENTIAL_KINDS, type CredentialChoice, EXIT_CREDENTIAL } from "../lib/credential.js";
 
-/** Exit code for bad input. */
-export const EXIT_INVALID = 2;
+export { EXIT_INVALID } from "../lib/cli-flags.js";
 
 /**
  * Entitlements given to the group by default, and why: `workspace-access` lets a principal use the

@@ -7,6 +7,9 @@ import { parseArgs } from "node:util";
 import { CLOUDS, type CloudName, isCloudName } from "../apim/clouds.js";
 import { type CredentialChoice, CredentialChoiceError, chooseCredential } from "./credential.js";
 
+/** Exit code for bad input (usage, validation); 1 is reserved for failures while talking to Azure. */
+export const EXIT_INVALID = 2;
+
 /** One flag: its environment variable (`""` = flag only), whether it takes no value, its help line. */
 export interface FlagSpec {
   readonly env: string;
