@@ -5,8 +5,15 @@
  * request.
  */
 import type { CloudName } from "../apim/clouds.js";
-import { checkCloud, credentialFlag, flagReaders, parseFlagValues, usageRows } from "../lib/cli-flags.js";
-import { CREDENTIAL_KINDS, type CredentialChoice, EXIT_CREDENTIAL } from "../lib/credential.js";
+import {
+  checkCloud,
+  credentialFlag,
+  flagReaders,
+  parseFlagValues,
+  SHARED_FLAGS,
+  usageRows,
+} from "../lib/cli-flags.js";
+import { type CredentialChoice, EXIT_CREDENTIAL } from "../lib/credential.js";
 
 export { EXIT_INVALID } from "../lib/cli-flags.js";
 
@@ -36,13 +43,9 @@ const FLAGS = {
     bool: false,
     help: "Azure subscription of the APIM instance",
   },
-  "resource-group": { env: "APIM_RESOURCE_GROUP", bool: false, help: "resource group of the APIM instance" },
-  "service-name": { env: "APIM_SERVICE_NAME", bool: false, help: "APIM instance name" },
-  "workspace-url": {
-    env: "DATABRICKS_WORKSPACE_URL",
-    bool: false,
-    help: "workspace URL, e.g. https://adb-123.4.azuredatabricks.net",
-  },
+  "resource-group": SHARED_FLAGS["resource-group"],
+  "service-name": SHARED_FLAGS["service-name"],
+  "workspace-url": SHARED_FLAGS["workspace-url"],
   "managed-identity-client-id": {
     env: "APIM_MANAGED_IDENTITY_CLIENT_ID",
     bool: false,
@@ -58,24 +61,16 @@ const FLAGS = {
     bool: false,
     help: `group entitlement, repeatable (env: comma list; default ${DEFAULT_ENTITLEMENTS.join(", ")})`,
   },
-  "dry-run": { env: "APIM_DRY_RUN", bool: true, help: "print the plan, make no writes" },
-  json: { env: "APIM_JSON", bool: true, help: "machine-readable plan/result on stdout" },
-  cloud: { env: "AZURE_CLOUD", bool: false, help: "AzureCloud | AzureUSGovernment | AzureChinaCloud" },
-  "arm-endpoint": {
-    env: "AZURE_ARM_ENDPOINT",
-    bool: false,
-    help: "custom ARM origin (token scope follows it)",
-  },
+  "dry-run": SHARED_FLAGS["dry-run"],
+  json: SHARED_FLAGS.json,
+  cloud: SHARED_FLAGS.cloud,
+  "arm-endpoint": SHARED_FLAGS["arm-endpoint"],
   "graph-endpoint": {
     env: "AZURE_GRAPH_ENDPOINT",
     bool: false,
     help: "custom Microsoft Graph origin (token scope follows it)",
   },
-  credential: {
-    env: "AZURE_TOKEN_CREDENTIALS",
-    bool: false,
-    help: `who to act as: ${CREDENTIAL_KINDS.join(" | ")} (default developer: az/azd/PowerShell sign-in)`,
-  },
+  credential: SHARED_FLAGS.credential,
 } as const;
 
 /** Validated options. */

@@ -5,7 +5,12 @@
  */
 import { parseArgs } from "node:util";
 import { CLOUDS, type CloudName, isCloudName } from "../apim/clouds.js";
-import { type CredentialChoice, CredentialChoiceError, chooseCredential } from "./credential.js";
+import {
+  CREDENTIAL_KINDS,
+  type CredentialChoice,
+  CredentialChoiceError,
+  chooseCredential,
+} from "./credential.js";
 
 /** Exit code for bad input (usage, validation); 1 is reserved for failures while talking to Azure. */
 export const EXIT_INVALID = 2;
@@ -16,6 +21,30 @@ export interface FlagSpec {
   readonly bool: boolean;
   readonly help: string;
 }
+
+/** Flags both deploy scripts take, with the same variable and help; each table picks them in its own order. */
+export const SHARED_FLAGS = {
+  "resource-group": { env: "APIM_RESOURCE_GROUP", bool: false, help: "resource group of the APIM instance" },
+  "service-name": { env: "APIM_SERVICE_NAME", bool: false, help: "APIM instance name" },
+  "workspace-url": {
+    env: "DATABRICKS_WORKSPACE_URL",
+    bool: false,
+    help: "workspace URL, e.g. https://adb-123.4.azuredatabricks.net",
+  },
+  "dry-run": { env: "APIM_DRY_RUN", bool: true, help: "print the plan, make no writes" },
+  json: { env: "APIM_JSON", bool: true, help: "machine-readable plan/result on stdout" },
+  cloud: { env: "AZURE_CLOUD", bool: false, help: "AzureCloud | AzureUSGovernment | AzureChinaCloud" },
+  "arm-endpoint": {
+    env: "AZURE_ARM_ENDPOINT",
+    bool: false,
+    help: "custom ARM origin (token scope follows it)",
+  },
+  credential: {
+    env: "AZURE_TOKEN_CREDENTIALS",
+    bool: false,
+    help: `who to act as: ${CREDENTIAL_KINDS.join(" | ")} (default developer: az/azd/PowerShell sign-in)`,
+  },
+} as const satisfies Record<string, FlagSpec>;
 
 export type FlagValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
