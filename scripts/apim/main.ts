@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { redactAll } from "../../src/redact.js";
-import { runIfEntryPoint, runOutput, type SignInDeps, signIn } from "../lib/run-main.js";
+import { runIfEntryPoint, runOutput, type ScriptDeps, signIn } from "../lib/run-main.js";
 import { type AppliedStep, applyPlan, applyRollback, seconds } from "./apply.js";
 import { createArmClient } from "./arm.js";
 import { EXIT_INVALID, parseCommandLine, usage } from "./cli.js";
@@ -25,11 +25,7 @@ import { type DesiredState, type ReadFile, validateInputs } from "./validate.js"
 import { readCurrentRevision, type VerifyResult, verifyApi } from "./verify.js";
 
 /** Side effects of a run; everything defaults to the real thing. */
-export interface RunDeps extends SignInDeps {
-  fetch?: typeof fetch;
-  stdout?: { write(text: string): unknown };
-  stderr?: { write(text: string): unknown };
-  now?: () => number;
+export interface RunDeps extends ScriptDeps {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   readFile?: ReadFile;

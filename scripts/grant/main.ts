@@ -9,19 +9,14 @@
  */
 import { redactAll } from "../../src/redact.js";
 import { CLOUDS, resolveArmEndpoint } from "../apim/clouds.js";
-import { runIfEntryPoint, runOutput, type SignInDeps, signIn } from "../lib/run-main.js";
+import { runIfEntryPoint, runOutput, type ScriptDeps, signIn } from "../lib/run-main.js";
 import { parseGrantCommandLine, usage } from "./cli.js";
 import { type GatewayIdentity, GRAPH_ENDPOINTS, readGatewayIdentity } from "./identity.js";
 import { applyGrantPlan, computeGrantPlan, describeStep, type Step } from "./plan.js";
 import { createAdminClient, readWorkspaceState } from "./workspace.js";
 
 /** Side effects of a run; everything defaults to the real thing. */
-export interface GrantDeps extends SignInDeps {
-  fetch?: typeof fetch;
-  stdout?: { write(text: string): unknown };
-  stderr?: { write(text: string): unknown };
-  now?: () => number;
-}
+export type GrantDeps = ScriptDeps;
 
 /** The `--json` document. */
 interface JsonResult {

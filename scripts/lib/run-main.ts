@@ -79,6 +79,14 @@ export interface SignInDeps {
   identity?: () => Promise<IdentityModule>;
 }
 
+/** Side effects every deploy script takes; each defaults to the real thing. */
+export interface ScriptDeps extends SignInDeps {
+  fetch?: typeof fetch;
+  stdout?: Sink;
+  stderr?: Sink;
+  now?: () => number;
+}
+
 /**
  * Builds the credential the options chose and prints who it acts as, read from a token for `scope`.
  * Resolves with the credential, or with the exit code after reporting why there is none.
