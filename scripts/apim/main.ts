@@ -11,10 +11,10 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { redactAll } from "../../src/redact.js";
-import { runIfEntryPoint, runOutput, type ScriptDeps, signIn } from "../lib/run-main.js";
+import { runIfEntryPoint, type ScriptDeps, signIn, startRun } from "../lib/run-main.js";
 import { type AppliedStep, applyPlan, applyRollback, seconds } from "./apply.js";
 import { createArmClient } from "./arm.js";
-import { EXIT_INVALID, parseCommandLine, usage } from "./cli.js";
+import { EXIT_INVALID, type ImportOptions, parseCommandLine, usage } from "./cli.js";
 import { CLOUDS, resolveArmEndpoint } from "./clouds.js";
 import { computePlan, computeRollback, type Plan, type RollbackPlan } from "./plan.js";
 import { unsafeWarning } from "./policy-rules.js";
@@ -53,25 +53,15 @@ export async function run(
   const now = deps.now ?? Date.now;
   const cwd = deps.cwd ?? process.cwd();
   const started = now();
-  const stdout = deps.stdout ?? process.stdout;
-  const stderr = deps.stderr ?? process.stderr;
-  const parsed = parseCommandLine(argv, env, cwd);
-  if (parsed.kind === "help") {
-    stdout.write(usage());
-    return 0;
-  }
-  const json = parsed.kind === "options" ? parsed.options.json : argv.includes("--json");
-  const out = runOutput<JsonResult>({
+  const start = startRun<ImportOptions, JsonResult>(parseCommandLine(argv, env, cwd), argv, deps, {
     command: "import-to-apim",
-    json,
-    stdout,
-    stderr,
+    usage,
     nothingSent: "nothing was sent to Azure.",
     decorate: (result) => ({ ...result, durationMs: now() - started }),
   });
-  const { log, finish, invalid } = out;
-  if (parsed.kind === "invalid") return invalid(parsed.errors);
-  const options = parsed.options;
+  if ("exit" in start) return start.exit;
+  const { out, options } = start;
+  const { log, finish, invalid, stderr } = out;
 
   let endpoint: { origin: string; scope: string };
   try {

@@ -9,8 +9,8 @@
  */
 import { redactAll } from "../../src/redact.js";
 import { CLOUDS, resolveArmEndpoint } from "../apim/clouds.js";
-import { runIfEntryPoint, runOutput, type ScriptDeps, signIn } from "../lib/run-main.js";
-import { parseGrantCommandLine, usage } from "./cli.js";
+import { runIfEntryPoint, type ScriptDeps, signIn, startRun } from "../lib/run-main.js";
+import { type GrantOptions, parseGrantCommandLine, usage } from "./cli.js";
 import { type GatewayIdentity, GRAPH_ENDPOINTS, readGatewayIdentity } from "./identity.js";
 import { applyGrantPlan, computeGrantPlan, describeStep, type Step } from "./plan.js";
 import { createAdminClient, readWorkspaceState } from "./workspace.js";
@@ -35,24 +35,14 @@ export async function run(
   deps: GrantDeps = {},
 ): Promise<number> {
   const now = deps.now ?? Date.now;
-  const stdout = deps.stdout ?? process.stdout;
-  const stderr = deps.stderr ?? process.stderr;
-  const parsed = parseGrantCommandLine(argv, env);
-  if (parsed.kind === "help") {
-    stdout.write(usage());
-    return 0;
-  }
-  const json = parsed.kind === "options" ? parsed.options.json : argv.includes("--json");
-  const out = runOutput<JsonResult>({
+  const start = startRun<GrantOptions, JsonResult>(parseGrantCommandLine(argv, env), argv, deps, {
     command: "grant-workspace-access",
-    json,
-    stdout,
-    stderr,
+    usage,
     nothingSent: "nothing was sent to Azure or the workspace.",
   });
-  const { log, finish, invalid } = out;
-  if (parsed.kind === "invalid") return invalid(parsed.errors);
-  const options = parsed.options;
+  if ("exit" in start) return start.exit;
+  const { out, options } = start;
+  const { log, finish, invalid, stderr } = out;
 
   let arm: { origin: string; scope: string };
   let graph: { origin: string; scope: string };

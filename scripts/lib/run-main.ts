@@ -39,18 +39,20 @@ export interface RunOutput<R extends BaseResult> {
   invalid(errors: string[]): number;
 }
 
-/**
- * Output of one run. `command` prefixes error lines; `nothingSent` is the closing line of bad input;
- * `decorate` adds fields to every JSON document (e.g. its duration).
- */
-export function runOutput<R extends BaseResult>(options: {
+export interface RunOutputOptions<R extends BaseResult> {
   command: string;
   json: boolean;
   stdout: Sink;
   stderr: Sink;
   nothingSent: string;
   decorate?: (result: R) => R;
-}): RunOutput<R> {
+}
+
+/**
+ * Output of one run. `command` prefixes error lines; `nothingSent` is the closing line of bad input;
+ * `decorate` adds fields to every JSON document (e.g. its duration).
+ */
+export function runOutput<R extends BaseResult>(options: RunOutputOptions<R>): RunOutput<R> {
   const { command, json, stdout, stderr } = options;
   const finish = (code: number, result: R): number => {
     // decorate only for a document that is printed: it may read the clock.
@@ -69,6 +71,33 @@ export function runOutput<R extends BaseResult>(options: {
       return finish(EXIT_INVALID, { status: "invalid", errors } as R);
     },
   };
+}
+
+/** A parsed command line, as both scripts' parsers return it. */
+export type ParsedRun<O> =
+  | { kind: "options"; options: O }
+  | { kind: "help" }
+  | { kind: "invalid"; errors: string[] };
+
+/**
+ * The opening every run shares: `--help` prints the usage and ends with 0; otherwise the output is set
+ * up (JSON when the options, or the raw argv of unusable input, ask for it) and bad input ends the run.
+ */
+export function startRun<O extends { json: boolean }, R extends BaseResult>(
+  parsed: ParsedRun<O>,
+  argv: readonly string[],
+  deps: ScriptDeps,
+  config: Omit<RunOutputOptions<R>, "json" | "stdout" | "stderr"> & { usage: () => string },
+): { exit: number } | { out: RunOutput<R>; options: O } {
+  const stdout = deps.stdout ?? process.stdout;
+  if (parsed.kind === "help") {
+    stdout.write(config.usage());
+    return { exit: 0 };
+  }
+  const json = parsed.kind === "options" ? parsed.options.json : argv.includes("--json");
+  const out = runOutput<R>({ ...config, json, stdout, stderr: deps.stderr ?? process.stderr });
+  if (parsed.kind === "invalid") return { exit: out.invalid(parsed.errors) };
+  return { out, options: parsed.options };
 }
 
 /** What the sign-in preamble needs from a run's dependencies. */
