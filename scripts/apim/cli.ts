@@ -7,10 +7,10 @@
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { type CredentialChoice, CredentialChoiceError, chooseCredential } from "../lib/credential.js";
+import { checkCloud, credentialFlag, flagReaders, parseFlagValues } from "../lib/cli-flags.js";
+import type { CredentialChoice } from "../lib/credential.js";
 import { SPEC_PATH } from "../lib/spec.js";
-import { CLOUDS, type CloudName, isCloudName } from "./clouds.js";
+import type { CloudName } from "./clouds.js";
 import { FLAGS, type Flag } from "./flags.js";
 
 export { usage } from "./flags.js";
@@ -18,8 +18,7 @@ export { usage } from "./flags.js";
 /** The policy template shipped next to the spec. */
 export const POLICY_PATH = fileURLToPath(new URL("../../openapi/policy.xml", import.meta.url));
 
-/** Exit code for bad input (usage, validation); 1 is reserved for failures while talking to Azure. */
-export const EXIT_INVALID = 2;
+export { EXIT_INVALID } from "../lib/cli-flags.js";
 
 /** Validated, normalised options; every field is present (`undefined` = not set). */
 export interface ImportOptions {
@@ -65,46 +64,13 @@ export function parseCommandLine(
   env: Readonly<Record<string, string | undefined>>,
   cwd: string = process.cwd(),
 ): ParsedCommandLine {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    const parsed = parseArgs({
-      args: [...argv],
-      options: {
-        help: { type: "boolean" },
-        ...Object.fromEntries(
-          Object.entries(FLAGS).map(([flag, { bool }]) => [flag, { type: bool ? "boolean" : "string" }]),
-        ),
-      } as Record<string, { type: "boolean" | "string" }>,
-      strict: true,
-      allowPositionals: false,
-    });
-    values = parsed.values;
-  } catch (error) {
-    return { kind: "invalid", errors: [`${(error as Error).message} (see --help)`] };
-  }
+  const parsed = parseFlagValues(argv, FLAGS);
+  if ("error" in parsed) return { kind: "invalid", errors: [parsed.error] };
+  const { values } = parsed;
   if (values.help === true) return { kind: "help" };
 
   const errors: string[] = [];
-  const text = (flag: Flag): string | undefined => {
-    const value = values[flag];
-    const raw = typeof value === "string" ? value : env[FLAGS[flag].env];
-    const trimmed = raw?.trim();
-    return trimmed === "" ? undefined : trimmed;
-  };
-  const bool = (flag: Flag): boolean => {
-    if (values[flag] === true) return true;
-    if (FLAGS[flag].env === "") return false;
-    const raw = env[FLAGS[flag].env]?.trim().toLowerCase();
-    if (raw === undefined || raw === "" || raw === "0" || raw === "false" || raw === "no") return false;
-    if (raw === "1" || raw === "true" || raw === "yes") return true;
-    errors.push(`${FLAGS[flag].env}="${raw}" is not a boolean (use true or false)`);
-    return false;
-  };
-  const required = (flag: Flag): string => {
-    const value = text(flag);
-    if (value === undefined) errors.push(`missing --${flag} (or ${FLAGS[flag].env})`);
-    return value ?? "";
-  };
+  const { text, bool, required } = flagReaders(FLAGS, values, env, errors);
   const matching = (flag: Flag, value: string, pattern: RegExp, rule: string): void => {
     if (value !== "" && !pattern.test(value)) errors.push(`--${flag} "${value}" ${rule}`);
   };
@@ -147,18 +113,8 @@ export function parseCommandLine(
       /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i,
       "is not a UUID",
     );
-  const cloudName = text("cloud") ?? "AzureCloud";
-  if (!isCloudName(cloudName))
-    errors.push(`--cloud "${cloudName}" is not one of ${Object.keys(CLOUDS).join(", ")}`);
-  let credential = chooseCredential(undefined, {});
-  try {
-    // The generic `text()` would read AZURE_TOKEN_CREDENTIALS as a flag value; its values differ.
-    const flag = typeof values.credential === "string" ? values.credential : undefined;
-    credential = chooseCredential(flag, env);
-  } catch (error) {
-    if (!(error instanceof CredentialChoiceError)) throw error;
-    errors.push(error.message);
-  }
+  const cloud = checkCloud(text("cloud"), errors);
+  const credential = credentialFlag(values, env, errors);
   const revision = bool("revision");
   if (revision && rollback) errors.push("use either --revision or --rollback, not both");
   // `apiId;rev=N` must stay within ARM's 80 characters; 72 leaves room for revisions up to 999.
@@ -193,7 +149,7 @@ export function parseCommandLine(
     json: bool("json"),
     revision,
     rollback,
-    cloud: isCloudName(cloudName) ? cloudName : "AzureCloud",
+    cloud,
     armEndpoint: text("arm-endpoint"),
     allowUnsafePolicy: bool("allow-unsafe-policy"),
     subscriptionRequired: subscription === undefined ? undefined : subscription === "true",

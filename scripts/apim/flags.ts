@@ -2,18 +2,15 @@
  * The flags of `import-to-apim`: one table naming each flag, its environment variable and help line,
  * and the `--help` text generated from it, so help, parsing and error messages cannot drift apart.
  */
-import { CREDENTIAL_KINDS, EXIT_CREDENTIAL } from "../lib/credential.js";
+import { SHARED_FLAGS, usageRows } from "../lib/cli-flags.js";
+import { EXIT_CREDENTIAL } from "../lib/credential.js";
 
 /** Flags with their environment variable, kind and help line. Order = order in `--help`. */
 export const FLAGS = {
   "subscription-id": { env: "AZURE_SUBSCRIPTION_ID", bool: false, help: "Azure subscription (UUID)" },
-  "resource-group": { env: "APIM_RESOURCE_GROUP", bool: false, help: "resource group of the APIM instance" },
-  "service-name": { env: "APIM_SERVICE_NAME", bool: false, help: "APIM instance name" },
-  "workspace-url": {
-    env: "DATABRICKS_WORKSPACE_URL",
-    bool: false,
-    help: "workspace URL, e.g. https://adb-123.4.azuredatabricks.net",
-  },
+  "resource-group": SHARED_FLAGS["resource-group"],
+  "service-name": SHARED_FLAGS["service-name"],
+  "workspace-url": SHARED_FLAGS["workspace-url"],
   "api-id": { env: "APIM_API_ID", bool: false, help: "API id (default dbw-01)" },
   "api-suffix": { env: "APIM_API_SUFFIX", bool: false, help: "API URL suffix (default: the API id)" },
   "backend-id": { env: "APIM_BACKEND_ID", bool: false, help: "backend id (default: the API id)" },
@@ -38,40 +35,28 @@ export const FLAGS = {
   },
   "read-only": { env: "APIM_READ_ONLY", bool: true, help: "publish only GET operations" },
   tags: { env: "APIM_TAGS", bool: false, help: "publish only operations with these tags (a,b)" },
-  "dry-run": { env: "APIM_DRY_RUN", bool: true, help: "print the plan, make no writes" },
-  json: { env: "APIM_JSON", bool: true, help: "machine-readable plan/result on stdout" },
+  "dry-run": SHARED_FLAGS["dry-run"],
+  json: SHARED_FLAGS.json,
   revision: {
     env: "APIM_REVISION",
     bool: true,
     help: "import into a new revision, verify, then make it current",
   },
   rollback: { env: "APIM_ROLLBACK", bool: true, help: "make the previous revision current again" },
-  cloud: { env: "AZURE_CLOUD", bool: false, help: "AzureCloud | AzureUSGovernment | AzureChinaCloud" },
-  "arm-endpoint": {
-    env: "AZURE_ARM_ENDPOINT",
-    bool: false,
-    help: "custom ARM origin (token scope follows it)",
-  },
+  cloud: SHARED_FLAGS.cloud,
+  "arm-endpoint": SHARED_FLAGS["arm-endpoint"],
   "allow-unsafe-policy": {
     env: "",
     bool: true,
     help: "publish a policy that breaks the safety rules (key removal, managed identity, routing); loud warning",
   },
-  credential: {
-    env: "AZURE_TOKEN_CREDENTIALS",
-    bool: false,
-    help: `who to act as: ${CREDENTIAL_KINDS.join(" | ")} (default developer: az/azd/PowerShell sign-in)`,
-  },
+  credential: SHARED_FLAGS.credential,
 } as const;
 
 export type Flag = keyof typeof FLAGS;
 
 /** Usage text for `--help`. */
 export function usage(): string {
-  const rows = Object.entries(FLAGS).map(([flag, { env, bool, help }]) => {
-    const left = `  --${flag}${bool ? "" : " <value>"}`;
-    return `${left.padEnd(40)}${help} [${env || "flag only"}]`;
-  });
   return [
     "Usage: scripts/import-to-apim [options]",
     "",
@@ -79,7 +64,7 @@ export function usage(): string {
     "with a backend for the workspace and the managed-identity policy. Idempotent: unchanged inputs make no writes.",
     "",
     "Options (flags win over the environment variable in brackets):",
-    ...rows,
+    ...usageRows(FLAGS),
     `${"  --help".padEnd(40)}print this text`,
     "",
     "Credentials: your developer sign-in (az login, azd auth login, Connect-AzAccount), never this machine's",

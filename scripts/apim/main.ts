@@ -10,21 +10,11 @@
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
-import { pathToFileURL } from "node:url";
-import type { TokenCredential } from "@azure/identity";
 import { redactAll } from "../../src/redact.js";
-import {
-  CredentialError,
-  cachingCredential,
-  describeIdentity,
-  type IdentityModule,
-  type SelectedCredential,
-  selectCredential,
-  whoAmI,
-} from "../lib/credential.js";
+import { runIfEntryPoint, type ScriptDeps, signIn, startRun } from "../lib/run-main.js";
 import { type AppliedStep, applyPlan, applyRollback, seconds } from "./apply.js";
 import { createArmClient } from "./arm.js";
-import { EXIT_INVALID, parseCommandLine, usage } from "./cli.js";
+import { EXIT_INVALID, type ImportOptions, parseCommandLine, usage } from "./cli.js";
 import { CLOUDS, resolveArmEndpoint } from "./clouds.js";
 import { computePlan, computeRollback, type Plan, type RollbackPlan } from "./plan.js";
 import { unsafeWarning } from "./policy-rules.js";
@@ -35,15 +25,7 @@ import { type DesiredState, type ReadFile, validateInputs } from "./validate.js"
 import { readCurrentRevision, type VerifyResult, verifyApi } from "./verify.js";
 
 /** Side effects of a run; everything defaults to the real thing. */
-export interface RunDeps {
-  /** A ready credential (tests); @default the one `--credential`/`AZURE_TOKEN_CREDENTIALS` select */
-  credential?: TokenCredential;
-  /** Loads @azure/identity; @default dynamic import */
-  identity?: () => Promise<IdentityModule>;
-  fetch?: typeof fetch;
-  stdout?: { write(text: string): unknown };
-  stderr?: { write(text: string): unknown };
-  now?: () => number;
+export interface RunDeps extends ScriptDeps {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   readFile?: ReadFile;
@@ -71,27 +53,15 @@ export async function run(
   const now = deps.now ?? Date.now;
   const cwd = deps.cwd ?? process.cwd();
   const started = now();
-  const stdout = deps.stdout ?? process.stdout;
-  const stderr = deps.stderr ?? process.stderr;
-  const parsed = parseCommandLine(argv, env, cwd);
-  if (parsed.kind === "help") {
-    stdout.write(usage());
-    return 0;
-  }
-  const json = parsed.kind === "options" ? parsed.options.json : argv.includes("--json");
-  // With --json, stdout carries only the JSON document; progress goes to stderr.
-  const log = (line: string) => (json ? stderr : stdout).write(`${line}\n`);
-  const finish = (code: number, result: JsonResult): number => {
-    if (json) stdout.write(`${JSON.stringify({ ...result, durationMs: now() - started }, null, 2)}\n`);
-    return code;
-  };
-  const invalid = (errors: string[]): number => {
-    for (const error of errors) stderr.write(`import-to-apim: ${error}\n`);
-    stderr.write("import-to-apim: nothing was sent to Azure.\n");
-    return finish(EXIT_INVALID, { status: "invalid", errors });
-  };
-  if (parsed.kind === "invalid") return invalid(parsed.errors);
-  const options = parsed.options;
+  const start = startRun<ImportOptions, JsonResult>(parseCommandLine(argv, env, cwd), argv, deps, {
+    command: "import-to-apim",
+    usage,
+    nothingSent: "nothing was sent to Azure.",
+    decorate: (result) => ({ ...result, durationMs: now() - started }),
+  });
+  if ("exit" in start) return start.exit;
+  const { out, options } = start;
+  const { log, finish, invalid, stderr } = out;
 
   let endpoint: { origin: string; scope: string };
   try {
@@ -124,25 +94,14 @@ export async function run(
     backendId: options.backendId,
     product: options.rollback ? undefined : options.product,
   };
-  let selected: SelectedCredential;
-  try {
-    selected = deps.credential
-      ? { ...options.credential, credential: cachingCredential(deps.credential, now) }
-      : await selectCredential({
-          flag: undefined,
-          choice: options.credential,
-          env,
-          authorityHost: CLOUDS[options.cloud].authorityHost,
-          ...(deps.identity ? { load: deps.identity } : {}),
-          now,
-        });
-    log(`  ${describeIdentity(selected, await whoAmI(selected, endpoint.scope, env))}`);
-  } catch (error) {
-    if (!(error instanceof CredentialError))
-      return invalid([`cannot create the Azure credential: ${(error as Error).message}`]);
-    stderr.write(`import-to-apim: ${error.message}\n`);
-    return finish(error.exitCode, { status: "failed", errors: [error.message] });
-  }
+  const selected = await signIn(out, deps, {
+    choice: options.credential,
+    env,
+    authorityHost: CLOUDS[options.cloud].authorityHost,
+    scope: endpoint.scope,
+    now,
+  });
+  if (typeof selected === "number") return selected;
   const credential = selected.credential;
   const arm = createArmClient({
     ...endpoint,
@@ -253,9 +212,7 @@ export async function run(
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // `npm run` starts scripts in the package root; relative --spec/--policy paths mean the caller's directory.
-  process.exitCode = await run(process.argv.slice(2), process.env, {
-    cwd: process.env.INIT_CWD ?? process.cwd(),
-  });
-}
+// `npm run` starts scripts in the package root; relative --spec/--policy paths mean the caller's directory.
+await runIfEntryPoint(import.meta.url, () =>
+  run(process.argv.slice(2), process.env, { cwd: process.env.INIT_CWD ?? process.cwd() }),
+);

@@ -4,18 +4,18 @@
  * variable, `--help` is generated from the table, and all problems are reported at once, before any
  * request.
  */
-import { parseArgs } from "node:util";
-import { CLOUDS, type CloudName, isCloudName } from "../apim/clouds.js";
+import type { CloudName } from "../apim/clouds.js";
 import {
-  CREDENTIAL_KINDS,
-  type CredentialChoice,
-  CredentialChoiceError,
-  chooseCredential,
-  EXIT_CREDENTIAL,
-} from "../lib/credential.js";
+  checkCloud,
+  credentialFlag,
+  flagReaders,
+  parseFlagValues,
+  SHARED_FLAGS,
+  usageRows,
+} from "../lib/cli-flags.js";
+import { type CredentialChoice, EXIT_CREDENTIAL } from "../lib/credential.js";
 
-/** Exit code for bad input. */
-export const EXIT_INVALID = 2;
+export { EXIT_INVALID } from "../lib/cli-flags.js";
 
 /**
  * Entitlements given to the group by default, and why: `workspace-access` lets a principal use the
@@ -43,13 +43,9 @@ const FLAGS = {
     bool: false,
     help: "Azure subscription of the APIM instance",
   },
-  "resource-group": { env: "APIM_RESOURCE_GROUP", bool: false, help: "resource group of the APIM instance" },
-  "service-name": { env: "APIM_SERVICE_NAME", bool: false, help: "APIM instance name" },
-  "workspace-url": {
-    env: "DATABRICKS_WORKSPACE_URL",
-    bool: false,
-    help: "workspace URL, e.g. https://adb-123.4.azuredatabricks.net",
-  },
+  "resource-group": SHARED_FLAGS["resource-group"],
+  "service-name": SHARED_FLAGS["service-name"],
+  "workspace-url": SHARED_FLAGS["workspace-url"],
   "managed-identity-client-id": {
     env: "APIM_MANAGED_IDENTITY_CLIENT_ID",
     bool: false,
@@ -65,27 +61,17 @@ const FLAGS = {
     bool: false,
     help: `group entitlement, repeatable (env: comma list; default ${DEFAULT_ENTITLEMENTS.join(", ")})`,
   },
-  "dry-run": { env: "APIM_DRY_RUN", bool: true, help: "print the plan, make no writes" },
-  json: { env: "APIM_JSON", bool: true, help: "machine-readable plan/result on stdout" },
-  cloud: { env: "AZURE_CLOUD", bool: false, help: "AzureCloud | AzureUSGovernment | AzureChinaCloud" },
-  "arm-endpoint": {
-    env: "AZURE_ARM_ENDPOINT",
-    bool: false,
-    help: "custom ARM origin (token scope follows it)",
-  },
+  "dry-run": SHARED_FLAGS["dry-run"],
+  json: SHARED_FLAGS.json,
+  cloud: SHARED_FLAGS.cloud,
+  "arm-endpoint": SHARED_FLAGS["arm-endpoint"],
   "graph-endpoint": {
     env: "AZURE_GRAPH_ENDPOINT",
     bool: false,
     help: "custom Microsoft Graph origin (token scope follows it)",
   },
-  credential: {
-    env: "AZURE_TOKEN_CREDENTIALS",
-    bool: false,
-    help: `who to act as: ${CREDENTIAL_KINDS.join(" | ")} (default developer: az/azd/PowerShell sign-in)`,
-  },
+  credential: SHARED_FLAGS.credential,
 } as const;
-
-type Flag = keyof typeof FLAGS;
 
 /** Validated options. */
 export interface GrantOptions {
@@ -110,9 +96,6 @@ export type ParsedGrantCommandLine =
   | { kind: "invalid"; errors: string[] };
 
 export function usage(): string {
-  const rows = Object.entries(FLAGS).map(
-    ([flag, { env, bool, help }]) => `${`  --${flag}${bool ? "" : " <value>"}`.padEnd(40)}${help} [${env}]`,
-  );
   return [
     "Usage: scripts/grant-workspace-access [options]",
     "",
@@ -122,7 +105,7 @@ export function usage(): string {
     "You must be a workspace admin. Re-runs make no writes.",
     "",
     "Options (flags win over the environment variable in brackets):",
-    ...rows,
+    ...usageRows(FLAGS),
     `${"  --help".padEnd(40)}print this text`,
     "",
     `Exit codes: 0 success or no changes, 1 an Azure/workspace call or the read-back failed, 2 invalid input, ${EXIT_CREDENTIAL} no token.`,
@@ -136,47 +119,13 @@ export function parseGrantCommandLine(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): ParsedGrantCommandLine {
-  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        help: { type: "boolean" },
-        ...Object.fromEntries(
-          Object.entries(FLAGS).map(([flag, { bool }]) => [
-            flag,
-            { type: bool ? "boolean" : "string", ...(flag === "entitlement" ? { multiple: true } : {}) },
-          ]),
-        ),
-      } as Record<string, { type: "boolean" | "string"; multiple?: boolean }>,
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    return { kind: "invalid", errors: [`${(error as Error).message} (see --help)`] };
-  }
+  const parsed = parseFlagValues(argv, FLAGS, ["entitlement"]);
+  if ("error" in parsed) return { kind: "invalid", errors: [parsed.error] };
+  const { values } = parsed;
   if (values.help === true) return { kind: "help" };
 
   const errors: string[] = [];
-  const text = (flag: Flag): string | undefined => {
-    const value = values[flag];
-    const raw = typeof value === "string" ? value : env[FLAGS[flag].env];
-    const trimmed = raw?.trim();
-    return trimmed === "" ? undefined : trimmed;
-  };
-  const bool = (flag: Flag): boolean => {
-    if (values[flag] === true) return true;
-    const raw = env[FLAGS[flag].env]?.trim().toLowerCase();
-    if (raw === undefined || raw === "" || raw === "0" || raw === "false" || raw === "no") return false;
-    if (raw === "1" || raw === "true" || raw === "yes") return true;
-    errors.push(`${FLAGS[flag].env}="${raw}" is not a boolean (use true or false)`);
-    return false;
-  };
-  const required = (flag: Flag): string => {
-    const value = text(flag);
-    if (value === undefined) errors.push(`missing --${flag} (or ${FLAGS[flag].env})`);
-    return value ?? "";
-  };
+  const { text, bool, required } = flagReaders(FLAGS, values, env, errors);
 
   const subscriptionId = required("subscription-id");
   if (subscriptionId && !UUID.test(subscriptionId))
@@ -202,17 +151,8 @@ export function parseGrantCommandLine(
   for (const entitlement of entitlements)
     if (!(ENTITLEMENTS as readonly string[]).includes(entitlement))
       errors.push(`--entitlement "${entitlement}" is not one of ${ENTITLEMENTS.join(", ")}`);
-  const cloudName = text("cloud") ?? "AzureCloud";
-  if (!isCloudName(cloudName))
-    errors.push(`--cloud "${cloudName}" is not one of ${Object.keys(CLOUDS).join(", ")}`);
-  let credential = chooseCredential(undefined, {});
-  try {
-    // AZURE_TOKEN_CREDENTIALS has its own values; chooseCredential reads it, not `text()`.
-    credential = chooseCredential(typeof values.credential === "string" ? values.credential : undefined, env);
-  } catch (error) {
-    if (!(error instanceof CredentialChoiceError)) throw error;
-    errors.push(error.message);
-  }
+  const cloud = checkCloud(text("cloud"), errors);
+  const credential = credentialFlag(values, env, errors);
   const options: GrantOptions = {
     subscriptionId,
     resourceGroup,
@@ -223,7 +163,7 @@ export function parseGrantCommandLine(
     entitlements,
     dryRun: bool("dry-run"),
     json: bool("json"),
-    cloud: isCloudName(cloudName) ? cloudName : "AzureCloud",
+    cloud,
     armEndpoint: text("arm-endpoint"),
     graphEndpoint: text("graph-endpoint"),
     credential,

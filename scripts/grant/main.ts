@@ -7,34 +7,16 @@
  * workspace → plan → apply only what is missing → read back. `run()` takes every side effect as a
  * dependency so tests drive it against loopback fakes of ARM and Graph and the emulator's workspace.
  */
-import { pathToFileURL } from "node:url";
-import type { TokenCredential } from "@azure/identity";
 import { redactAll } from "../../src/redact.js";
 import { CLOUDS, resolveArmEndpoint } from "../apim/clouds.js";
-import {
-  CredentialError,
-  cachingCredential,
-  describeIdentity,
-  type IdentityModule,
-  type SelectedCredential,
-  selectCredential,
-  whoAmI,
-} from "../lib/credential.js";
-import { EXIT_INVALID, parseGrantCommandLine, usage } from "./cli.js";
+import { runIfEntryPoint, type ScriptDeps, signIn, startRun } from "../lib/run-main.js";
+import { type GrantOptions, parseGrantCommandLine, usage } from "./cli.js";
 import { type GatewayIdentity, GRAPH_ENDPOINTS, readGatewayIdentity } from "./identity.js";
 import { applyGrantPlan, computeGrantPlan, describeStep, type Step } from "./plan.js";
 import { createAdminClient, readWorkspaceState } from "./workspace.js";
 
 /** Side effects of a run; everything defaults to the real thing. */
-export interface GrantDeps {
-  /** A ready credential (tests); @default the one `--credential`/`AZURE_TOKEN_CREDENTIALS` select */
-  credential?: TokenCredential;
-  identity?: () => Promise<IdentityModule>;
-  fetch?: typeof fetch;
-  stdout?: { write(text: string): unknown };
-  stderr?: { write(text: string): unknown };
-  now?: () => number;
-}
+export type GrantDeps = ScriptDeps;
 
 /** The `--json` document. */
 interface JsonResult {
@@ -53,26 +35,14 @@ export async function run(
   deps: GrantDeps = {},
 ): Promise<number> {
   const now = deps.now ?? Date.now;
-  const stdout = deps.stdout ?? process.stdout;
-  const stderr = deps.stderr ?? process.stderr;
-  const parsed = parseGrantCommandLine(argv, env);
-  if (parsed.kind === "help") {
-    stdout.write(usage());
-    return 0;
-  }
-  const json = parsed.kind === "options" ? parsed.options.json : argv.includes("--json");
-  const log = (line: string) => (json ? stderr : stdout).write(`${line}\n`);
-  const finish = (code: number, result: JsonResult): number => {
-    if (json) stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    return code;
-  };
-  const invalid = (errors: string[]): number => {
-    for (const error of errors) stderr.write(`grant-workspace-access: ${error}\n`);
-    stderr.write("grant-workspace-access: nothing was sent to Azure or the workspace.\n");
-    return finish(EXIT_INVALID, { status: "invalid", errors });
-  };
-  if (parsed.kind === "invalid") return invalid(parsed.errors);
-  const options = parsed.options;
+  const start = startRun<GrantOptions, JsonResult>(parseGrantCommandLine(argv, env), argv, deps, {
+    command: "grant-workspace-access",
+    usage,
+    nothingSent: "nothing was sent to Azure or the workspace.",
+  });
+  if ("exit" in start) return start.exit;
+  const { out, options } = start;
+  const { log, finish, invalid, stderr } = out;
 
   let arm: { origin: string; scope: string };
   let graph: { origin: string; scope: string };
@@ -86,26 +56,14 @@ export async function run(
     `[1/5] validate: APIM ${options.serviceName} (${options.resourceGroup}), workspace ${options.workspaceUrl}, group "${options.group}" with ${options.entitlements.join(", ")}`,
   );
 
-  let selected: SelectedCredential;
-  try {
-    selected = deps.credential
-      ? { ...options.credential, credential: cachingCredential(deps.credential, now) }
-      : await selectCredential({
-          flag: undefined,
-          choice: options.credential,
-          env,
-          authorityHost: CLOUDS[options.cloud].authorityHost,
-          ...(deps.identity ? { load: deps.identity } : {}),
-          now,
-        });
-    log(`  ${describeIdentity(selected, await whoAmI(selected, arm.scope, env))}`);
-  } catch (error) {
-    if (error instanceof CredentialError) {
-      stderr.write(`grant-workspace-access: ${error.message}\n`);
-      return finish(error.exitCode, { status: "failed", errors: [error.message] });
-    }
-    return invalid([`cannot create the Azure credential: ${(error as Error).message}`]);
-  }
+  const selected = await signIn(out, deps, {
+    choice: options.credential,
+    env,
+    authorityHost: CLOUDS[options.cloud].authorityHost,
+    scope: arm.scope,
+    now,
+  });
+  if (typeof selected === "number") return selected;
 
   const fetchFn = deps.fetch ?? globalThis.fetch;
   const applied: Step[] = [];
@@ -204,6 +162,4 @@ export function resolveGraphEndpoint(
   return { origin: url.origin, scope: `${url.origin}/.default` };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await run(process.argv.slice(2), process.env);
-}
+await runIfEntryPoint(import.meta.url, () => run(process.argv.slice(2), process.env));

@@ -49,6 +49,20 @@ afterAll(async () => {
   await server.close();
 });
 
+/** The APIM instance and workspace every run targets, with ARM at `armUrl`. */
+const targetArgs = (armUrl: string) => [
+  "--subscription-id",
+  SUBSCRIPTION,
+  "--resource-group",
+  "rg-apim",
+  "--service-name",
+  "apim-test",
+  "--workspace-url",
+  server.url,
+  "--arm-endpoint",
+  armUrl,
+];
+
 async function grant(
   identity: Record<string, unknown> | undefined,
   extra: string[] = [],
@@ -64,21 +78,7 @@ async function grant(
   let stdout = "";
   let stderr = "";
   const code = await run(
-    [
-      "--subscription-id",
-      SUBSCRIPTION,
-      "--resource-group",
-      "rg-apim",
-      "--service-name",
-      "apim-test",
-      "--workspace-url",
-      server.url,
-      "--arm-endpoint",
-      arm.url,
-      "--graph-endpoint",
-      graph.url,
-      ...extra,
-    ],
+    [...targetArgs(arm.url), "--graph-endpoint", graph.url, ...extra],
     {},
     {
       credential,
@@ -256,18 +256,7 @@ describe("grant-workspace-access", () => {
       }) as never;
     let stderr = "";
     const code = await run(
-      [
-        "--subscription-id",
-        SUBSCRIPTION,
-        "--resource-group",
-        "rg-apim",
-        "--service-name",
-        "apim-test",
-        "--workspace-url",
-        server.url,
-        "--arm-endpoint",
-        arm.url,
-      ],
+      targetArgs(arm.url),
       {},
       { identity, stdout: { write: () => {} }, stderr: { write: (t: string) => (stderr += t) } },
     );

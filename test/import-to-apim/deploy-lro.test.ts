@@ -4,19 +4,16 @@
  * `Location` answering 404 while the API is created, and writes refused while another operation runs.
  */
 import { describe, expect, it } from "vitest";
-import { BASE_ARGS, fakeApim, runCli, specText, tempFile, useMswServer } from "./harness.js";
+import { BASE_ARGS, changedSpec, fakeApim, runCli, useMswServer } from "./harness.js";
 
 const server = useMswServer();
-const changed = () =>
-  tempFile("spec.yaml", specText().replace("operationId: clustersGet\n", "operationId: clustersGetOne\n"));
-
 describe("long-running imports as ARM answers them", () => {
   it("an update that changes the whitelist and the policy waits for the import, then verifies the new operations", async () => {
     // Default style: the swagger example's 200 + Location + Azure-AsyncOperation + "InProgress".
     const apim = fakeApim(server);
     expect((await runCli(BASE_ARGS)).code).toBe(0);
     const before = apim.requests.length;
-    const result = await runCli([...BASE_ARGS, "--spec", changed(), "--rate-limit", "10/60"]);
+    const result = await runCli([...BASE_ARGS, "--spec", changedSpec(), "--rate-limit", "10/60"]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const after = apim.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/\?.*/, "")}`);
@@ -37,7 +34,7 @@ describe("long-running imports as ARM answers them", () => {
     expect(apim.api()?.revision.operations.some((o) => o.name === "clustersgetone")).toBe(true);
     expect(apim.api()?.revision.policy).toContain('calls="10"');
     expect(result.stdout).toContain("verify: 83 operations and the policy match");
-    expect((await runCli([...BASE_ARGS, "--spec", changed(), "--rate-limit", "10/60"])).stdout).toContain(
+    expect((await runCli([...BASE_ARGS, "--spec", changedSpec(), "--rate-limit", "10/60"])).stdout).toContain(
       "no changes",
     );
   });
@@ -51,7 +48,7 @@ describe("long-running imports as ARM answers them", () => {
   ] as const)("deploys and re-deploys with %s replies and %s statuses", async (lroStyle, statusShape) => {
     const apim = fakeApim(server, { lroStyle, statusShape });
     expect((await runCli(BASE_ARGS)).code).toBe(0);
-    const result = await runCli([...BASE_ARGS, "--spec", changed()]);
+    const result = await runCli([...BASE_ARGS, "--spec", changedSpec()]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(apim.api()?.revision.operations.some((o) => o.name === "clustersgetone")).toBe(true);

@@ -5,7 +5,7 @@
  * script forgot to send back would be gone here too.
  */
 import { describe, expect, it } from "vitest";
-import { BASE_ARGS, fakeApim, runCli, specText, tempFile, useMswServer, WORKSPACE } from "./harness.js";
+import { BASE_ARGS, changedSpec, fakeApim, runCli, tempFile, useMswServer, WORKSPACE } from "./harness.js";
 
 const server = useMswServer();
 const SECRET = "portal-set-header-secret-value";
@@ -22,9 +22,6 @@ const PORTAL_API = {
   contact: { name: "Platform team", email: "platform@contoso.com" },
   license: { name: "Internal" },
 };
-const changedSpec = () =>
-  tempFile("spec.yaml", specText().replace("operationId: clustersGet\n", "operationId: clustersGetOne\n"));
-
 /** Deploys once, then sets what a portal user would. */
 async function deployedAndEditedInPortal(extraApi: Record<string, unknown> = {}) {
   const apim = fakeApim(server);

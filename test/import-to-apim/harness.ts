@@ -111,3 +111,19 @@ export function tempFile(name: string, contents: string): string {
 
 /** The curated spec's text. */
 export const specText = () => readFileSync(SPEC_PATH, "utf8");
+
+/** The curated spec with one operation renamed, as a temp file: the smallest change to the whitelist. */
+export const changedSpec = () =>
+  tempFile("spec.yaml", specText().replace("operationId: clustersGet\n", "operationId: clustersGetOne\n"));
+
+/** Bad input ends with exit 2, says so, and neither asks for a token nor sends a request. */
+export function expectRefusedBeforeAzure(
+  result: { code: number; stderr: string },
+  apim: { requests: readonly unknown[] },
+  credential: { scopes: readonly string[] },
+): void {
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain("nothing was sent to Azure");
+  expect(apim.requests).toHaveLength(0);
+  expect(credential.scopes).toHaveLength(0);
+}

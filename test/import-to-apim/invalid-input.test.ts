@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   BASE_ARGS,
+  expectRefusedBeforeAzure,
   fakeApim,
   runCli,
   specText,
@@ -104,11 +105,8 @@ describe("invalid input is refused before any request", () => {
     const apim = fakeApim(server);
     const credential = staticCredential();
     const result = await runCli(commandLine, { credential });
-    expect(result.code).toBe(2);
+    expectRefusedBeforeAzure(result, apim, credential);
     expect(result.stderr).toContain(message);
-    expect(result.stderr).toContain("nothing was sent to Azure");
-    expect(apim.requests).toHaveLength(0);
-    expect(credential.scopes).toHaveLength(0);
   });
 
   it("reports every problem at once, also as JSON", async () => {

@@ -1,19 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
   BASE_ARGS,
+  changedSpec,
   fakeApim,
   runCli,
   SUBSCRIPTION,
-  specText,
   staticCredential,
-  tempFile,
   useMswServer,
 } from "./harness.js";
 
 const server = useMswServer();
-const changedSpec = () =>
-  tempFile("spec.yaml", specText().replace("operationId: clustersGet\n", "operationId: clustersGetOne\n"));
-
 describe("--revision and --rollback", () => {
   it("imports into a new revision, verifies it, then releases it; --rollback makes the previous one current", async () => {
     const apim = fakeApim(server);
