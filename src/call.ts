@@ -29,6 +29,12 @@ export interface Outgoing {
  */
 export type Send = (call: Outgoing, signal: AbortSignal) => Promise<Response>;
 
+/**
+ * Errors the bottom layer marks as a kept-alive socket found closed before any response
+ * (node-send.ts): a call that is safe to repeat is sent again at once (transport.ts).
+ */
+export const staleSocketErrors = new WeakSet<object>();
+
 /** Describes a request for error messages: method and path without the gateway prefix. */
 export type Describe = (url: string, method: string) => { method: string; path: string };
 
