@@ -35,6 +35,14 @@ export type Send = (call: Outgoing, signal: AbortSignal) => Promise<Response>;
  */
 export const staleSocketErrors = new WeakSet<object>();
 
+/**
+ * A Response whose body the bottom layer reads into memory itself, without a web stream
+ * (node-send.ts): the attempt prefers it. `undefined` once the body passes `maxBytes`.
+ */
+export interface DirectBody {
+  readAllBytes(maxBytes: number): Promise<Uint8Array<ArrayBuffer> | undefined>;
+}
+
 /** Describes a request for error messages: method and path without the gateway prefix. */
 export type Describe = (url: string, method: string) => { method: string; path: string };
 

@@ -10,7 +10,7 @@
  * aborting the attempt's signal, destroys the socket.
  */
 import type { Agent, IncomingMessage, RequestOptions } from "node:http";
-import { type Outgoing, type Send, staleSocketErrors } from "./call.js";
+import { type DirectBody, type Outgoing, type Send, staleSocketErrors } from "./call.js";
 
 /** Errors of a kept-alive socket that the server closed while the request was being written. */
 const STALE_CODES: ReadonlySet<string> = new Set(["ECONNRESET", "EPIPE"]);
@@ -48,7 +48,7 @@ export function nodeSend(agent?: Agent): Send {
     });
 }
 
-/** The Response over what node:http received; its body streams from the socket. */
+/** The Response over what node:http received; its body stays in the socket until read. */
 function toResponse(incoming: IncomingMessage, call: Outgoing, signal: AbortSignal): Response {
   const status = incoming.statusCode ?? 0;
   // fetch fails on statuses outside 200–599 as on a network error; so does this path.
@@ -57,15 +57,143 @@ function toResponse(incoming: IncomingMessage, call: Outgoing, signal: AbortSign
   const raw = incoming.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
   const init = { status, statusText: incoming.statusMessage ?? "", headers };
-  let body: ReadableStream<Uint8Array> | null = null;
   if (NULL_BODY.has(status) || call.method === "HEAD") {
     // Nothing to read, but the message must still end for the socket to go back to the agent.
     incoming.resume();
-  } else body = bodyStream(incoming, signal);
-  const response = new Response(body, init);
-  // As on a fetched Response: where it came from.
-  Object.defineProperty(response, "url", { value: call.url });
-  return response;
+    return new Response(null, init);
+  }
+  NodeResponse ??= defineNodeResponse();
+  return new NodeResponse(incoming, init, call.url, signal);
+}
+
+type Init = { status: number; statusText: string; headers: Headers };
+let NodeResponse:
+  | (new (
+      incoming: IncomingMessage,
+      init: Init,
+      url: string,
+      signal: AbortSignal,
+    ) => Response)
+  | undefined;
+
+/**
+ * A Response whose body is still in the socket. The attempt reads it with `readAllBytes` (call.ts),
+ * straight into memory; anything else (a stream handed to the caller, `text()`…) goes through a real
+ * Response over a web stream of it, built on first touch. Defined on first use, as reading the global
+ * `Response` at import would load undici (buffered-response.ts says more).
+ */
+function defineNodeResponse() {
+  // A plain base, as in buffered-response.ts: lib.dom declares Response's getters as properties.
+  const ResponseBase = Response as unknown as new (
+    body: null,
+    init: { status: number; statusText: string },
+  ) => object;
+
+  return class NodeResponse extends ResponseBase implements DirectBody {
+    readonly #incoming: IncomingMessage;
+    readonly #init: Init;
+    readonly #url: string;
+    readonly #signal: AbortSignal;
+    #real: Response | undefined;
+
+    constructor(incoming: IncomingMessage, init: Init, url: string, signal: AbortSignal) {
+      super(null, { status: init.status, statusText: init.statusText });
+      this.#incoming = incoming;
+      this.#init = init;
+      this.#url = url;
+      this.#signal = signal;
+    }
+
+    #materialize(): Response {
+      this.#real ??= new Response(bodyStream(this.#incoming, this.#signal), this.#init);
+      return this.#real;
+    }
+    get url(): string {
+      return this.#url;
+    }
+    get headers(): Headers {
+      return this.#init.headers;
+    }
+    get body(): ReadableStream<Uint8Array> | null {
+      return this.#materialize().body;
+    }
+    get bodyUsed(): boolean {
+      return this.#real?.bodyUsed ?? false;
+    }
+    readAllBytes(maxBytes: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
+      if (this.#real) return Promise.reject(new TypeError("Body has already been read"));
+      return readIncoming(this.#incoming, this.#signal, maxBytes);
+    }
+    text(): Promise<string> {
+      return this.#materialize().text();
+    }
+    json(): Promise<unknown> {
+      return this.#materialize().json();
+    }
+    arrayBuffer(): Promise<ArrayBuffer> {
+      return this.#materialize().arrayBuffer();
+    }
+    blob(): Promise<Blob> {
+      return this.#materialize().blob();
+    }
+    formData(): Promise<FormData> {
+      return this.#materialize().formData();
+    }
+    clone(): Response {
+      return this.#materialize().clone();
+    }
+  } as unknown as new (
+    incoming: IncomingMessage,
+    init: Init,
+    url: string,
+    signal: AbortSignal,
+  ) => Response;
+}
+
+/**
+ * The whole body, read from the socket into one buffer, or `undefined` once it passes `maxBytes`.
+ * Aborting the signal, going past the cap or the connection closing early destroys the socket.
+ */
+function readIncoming(
+  incoming: IncomingMessage,
+  signal: AbortSignal,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (error: unknown, bytes?: Uint8Array<ArrayBuffer>) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener("abort", onAbort);
+      if (error !== undefined || bytes === undefined) incoming.destroy();
+      if (error !== undefined) reject(error);
+      else resolve(bytes);
+    };
+    const onAbort = () => settle(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    incoming.on("data", (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > maxBytes) settle(undefined);
+      else chunks.push(chunk);
+    });
+    incoming.once("end", () => {
+      // A copy of its own: a chunk may be a view into a larger socket buffer.
+      const bytes = new Uint8Array(size);
+      let offset = 0;
+      for (const chunk of chunks) {
+        bytes.set(chunk, offset);
+        offset += chunk.byteLength;
+      }
+      settle(undefined, bytes);
+    });
+    incoming.on("error", (error) => settle(error));
+    incoming.once("close", () => {
+      if (!incoming.complete) settle(new Error("the connection closed before the response body ended"));
+    });
+  });
 }
 
 /**
