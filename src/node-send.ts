@@ -27,9 +27,12 @@ export function nodeSend(agent?: Agent): Send {
       for (const [name, value] of call.headers) headers[name] = value;
       const body = typeof call.body === "string" ? call.body : call.body && new Uint8Array(call.body);
       if (body !== null) headers["content-length"] = String(Buffer.byteLength(body));
-      const options: RequestOptions = { method: call.method, headers, signal };
+      const options: RequestOptions = { method: call.method, headers };
       if (agent) options.agent = agent;
       const request = http.request(url, options);
+      // One listener rather than node's `signal` option, which costs several listeners per request.
+      // Destroying a request whose socket went back to the agent is a no-op, so it may stay.
+      signal.addEventListener("abort", () => request.destroy(signal.reason), { once: true });
       request.once("error", (error: NodeJS.ErrnoException) => {
         // A reused socket that fails before any response most likely sat idle until the server closed
         // it: the transport may send a call that is safe to repeat again at once (transport.ts).
@@ -122,7 +125,7 @@ function defineNodeResponse() {
     }
     readAllBytes(maxBytes: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
       if (this.#real) return Promise.reject(new TypeError("Body has already been read"));
-      return readIncoming(this.#incoming, this.#signal, maxBytes);
+      return readIncoming(this.#incoming, maxBytes);
     }
     text(): Promise<string> {
       return this.#materialize().text();
@@ -151,33 +154,25 @@ function defineNodeResponse() {
 }
 
 /**
- * The whole body, read from the socket into one buffer, or `undefined` once it passes `maxBytes`.
- * Aborting the signal, going past the cap or the connection closing early destroys the socket.
+ * The whole body, read from the socket into one buffer, or `undefined` once it passes `maxBytes`
+ * (the socket is destroyed). An abort destroys the request, which ends the read here too.
  */
 function readIncoming(
   incoming: IncomingMessage,
-  signal: AbortSignal,
   maxBytes: number,
 ): Promise<Uint8Array<ArrayBuffer> | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let settled = false;
-    const settle = (error: unknown, bytes?: Uint8Array<ArrayBuffer>) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener("abort", onAbort);
-      if (error !== undefined || bytes === undefined) incoming.destroy();
-      if (error !== undefined) reject(error);
-      else resolve(bytes);
-    };
-    const onAbort = () => settle(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
+    let over = false;
     incoming.on("data", (chunk: Buffer) => {
+      if (over) return;
       size += chunk.byteLength;
-      if (size > maxBytes) settle(undefined);
-      else chunks.push(chunk);
+      if (size <= maxBytes) return void chunks.push(chunk);
+      over = true;
+      chunks.length = 0;
+      incoming.destroy();
+      resolve(undefined);
     });
     incoming.once("end", () => {
       // A copy of its own: a chunk may be a view into a larger socket buffer.
@@ -187,11 +182,12 @@ function readIncoming(
         bytes.set(chunk, offset);
         offset += chunk.byteLength;
       }
-      settle(undefined, bytes);
+      resolve(bytes);
     });
-    incoming.on("error", (error) => settle(error));
+    incoming.on("error", reject);
+    // Also how an abort (the request destroyed, above) ends the read.
     incoming.once("close", () => {
-      if (!incoming.complete) settle(new Error("the connection closed before the response body ended"));
+      if (!incoming.complete) reject(new Error("the connection closed before the response body ended"));
     });
   });
 }
