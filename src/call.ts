@@ -23,8 +23,8 @@ export interface Outgoing {
 }
 
 /**
- * The layers below the transport (auth, then fetch), called once per attempt with the call and the
- * attempt's signal. The signal must reach fetch in its own `init`: undici (Node 20) links each copy
+ * The layers below the transport (auth, then node-send.ts or a fetch), called once per attempt with
+ * the call and the attempt's signal. The signal must reach fetch in its own `init`: undici (Node 20) links each copy
  * of a Request to the previous copy's signal only weakly, so after a GC an abort could miss the socket.
  */
 export type Send = (call: Outgoing, signal: AbortSignal) => Promise<Response>;

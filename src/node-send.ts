@@ -24,7 +24,8 @@ export function nodeSend(agent?: Agent): Send {
       const url = new URL(call.url);
       const http = process.getBuiltinModule(url.protocol === "https:" ? "node:https" : "node:http");
       const headers: Record<string, string> = {};
-      for (const [name, value] of call.headers) headers[name] = value;
+      // No compression is asked for: node:http, unlike fetch, would hand compressed bytes over as they are.
+      for (const [name, value] of call.headers) if (name !== "accept-encoding") headers[name] = value;
       const body = typeof call.body === "string" ? call.body : call.body && new Uint8Array(call.body);
       if (body !== null) headers["content-length"] = String(Buffer.byteLength(body));
       const options: RequestOptions = { method: call.method, headers };

@@ -11,6 +11,7 @@ import {
   Agent as HttpAgent,
   type IncomingMessage,
   type Server,
+  type ServerResponse,
 } from "node:http";
 import { createServer as createHttpsServer, Agent as HttpsAgent } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
@@ -28,7 +29,8 @@ type Handler = (
   request: IncomingMessage,
   body: string,
   reply: (status: number, json: unknown) => void,
-) => void;
+  response: ServerResponse,
+) => unknown;
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -39,14 +41,14 @@ afterEach(async () => {
 /** A loopback server (HTTP, or HTTPS with the fixture certificate) that records what it received. */
 async function serve(handler: Handler, tls = false) {
   const received: { method: string; url: string; headers: IncomingMessage["headers"]; body: string }[] = [];
-  const listener = (request: IncomingMessage, response: import("node:http").ServerResponse) => {
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
     let body = "";
     request.on("data", (chunk) => (body += chunk));
     request.on("end", () => {
       received.push({ method: request.method!, url: request.url!, headers: request.headers, body });
-      handler(request, body, (status, json) => {
+      const reply = (status: number, json: unknown) =>
         response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
-      });
+      handler(request, body, reply, response);
     });
   };
   const server = tls
@@ -77,6 +79,32 @@ describe("which way a request goes", () => {
     // undici's fetch adds `sec-fetch-mode: cors` to every request (fetch spec, "fetch" step 12);
     // node:http sends only what it was given.
     expect(get!.headers["sec-fetch-mode"]).toBeUndefined();
+  });
+
+  it("asks for no compression, which node:http would not undo", async () => {
+    const { url, received } = await serve(ok);
+    const headers = { "Accept-Encoding": "gzip, br" };
+    await getCluster(createDatabricksClient({ apimUrl: url, subscriptionKey: KEY, headers }));
+    expect(received[0]!.headers["accept-encoding"]).toBeUndefined();
+  });
+
+  it("hands a stream over whose cancel closes the connection", async () => {
+    let closed!: Promise<void>;
+    const { url } = await serve((_request, _body, _reply, res) => {
+      closed = new Promise((resolve) => res.once("close", () => resolve()));
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      const timer = setInterval(() => res.write("z"), 5);
+      res.once("close", () => clearInterval(timer));
+    });
+    const client = createDatabricksClient({ apimUrl: url, subscriptionKey: KEY });
+    const { data } = await client.GET("/api/2.1/clusters/get", {
+      params: { query: { cluster_id: "c-1" } },
+      parseAs: "stream",
+    });
+    const reader = (data as unknown as ReadableStream<Uint8Array>).getReader();
+    expect((await reader.read()).done).toBe(false);
+    await reader.cancel();
+    await closed;
   });
 
   it("sends through global fetch once something replaced it, and through a given fetch", async () => {
