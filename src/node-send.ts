@@ -34,7 +34,7 @@ export function nodeSend(agent?: Agent): Send {
       // One listener rather than node's `signal` option, which costs several listeners per request.
       // Destroying a request whose socket went back to the agent is a no-op, so it may stay.
       signal.addEventListener("abort", () => request.destroy(signal.reason), { once: true });
-      request.once("error", (error: NodeJS.ErrnoException) => {
+      request.on("error", (error: NodeJS.ErrnoException) => {
         // A reused socket that fails before any response most likely sat idle until the server closed
         // it: the transport may send a call that is safe to repeat again at once (transport.ts).
         if (request.reusedSocket && STALE_CODES.has(error.code ?? "")) staleSocketErrors.add(error);
