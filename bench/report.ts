@@ -58,6 +58,9 @@ const mmm = (s: Summary, format: (n: number) => string) => [format(s.min), forma
 const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
 const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
 
+/** "12.3 µs more" or "4.5 µs less". */
+const moreOrLess = (us: number) => `${Math.abs(us).toFixed(1)} µs ${us >= 0 ? "more" : "less"}`;
+
 /** Median µs the client adds to one sequential GET (first overhead scenario). */
 function sequentialGetAdded(r: Results): number {
   const wall = r.overhead[0]?.comparison.wall;
@@ -242,7 +245,7 @@ export function renderMarkdown(r: Results, date: Date): string {
           row(["ratio", ...mmm(r.retry.comparison.wall.ratio, fixed(3))]),
           row(["CPU ratio (benchmark process)", ...mmm(r.retry.comparison.cpu.ratio, fixed(3))]),
           "",
-          `${r.retry.calls.toLocaleString("en-US")} calls per side in ${r.rounds} rounds, sequential. The client adds ${us(r.retry.comparison.wall.a.median - r.retry.comparison.wall.b.median)} µs per call (median); a retried call is two requests, and one sequential GET costs ${us(sequentialGetAdded(r))} µs more through the client than through raw fetch (table above). ${retryRemainder(r.retry.comparison, sequentialGetAdded(r))}`,
+          `${r.retry.calls.toLocaleString("en-US")} calls per side in ${r.rounds} rounds, sequential. A call through the client takes ${moreOrLess(r.retry.comparison.wall.a.median - r.retry.comparison.wall.b.median)} (median); a retried call is two requests, and one sequential GET takes ${moreOrLess(sequentialGetAdded(r))} through the client than through raw fetch (table above). ${retryRemainder(r.retry.comparison, sequentialGetAdded(r))}`,
         ]
       : ["Not measured: this build's transport does not retry a 429 (the client returned it as-is)."]),
     "",
