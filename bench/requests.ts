@@ -1,13 +1,14 @@
 /**
  * Per-request cost of the client against plain `fetch`: the same request (URL, headers, JSON body),
- * the same connection settings (Node's global fetch and its default keep-alive dispatcher, one
- * server), the same work on the answer (read and parse the JSON). Whatever the ratio shows above 1
- * is what the client adds: openapi-fetch, query encoding, auth and the transport's retry/timeout layer.
+ * one keep-alive server, the same work on the answer (read and parse the JSON). The client sends
+ * through its default transport (node:http, Node's keep-alive global agent); raw fetch and the
+ * openapi-fetch references through Node's global fetch; the official JS SDK, when installed, through
+ * its own node:http path.
  */
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "../src/generated/schema.js";
 import { type Comparison, compare, compareAgainst, timeCalls } from "./measure.js";
-import type { Sdk } from "./sdk.js";
+import type { OfficialClient, Sdk } from "./sdk.js";
 
 /** Wall time and this process's CPU time, each compared A/B. */
 export type TimeAndCpu = Record<"wall" | "cpu", Comparison>;
@@ -15,6 +16,8 @@ export type TimeAndCpu = Record<"wall" | "cpu", Comparison>;
 /** What every scenario needs to reach the bench server. */
 export interface Target {
   sdk: Sdk;
+  /** The official JS SDK, when installed (`npm ci --prefix test/official-sdk`). */
+  official: OfficialClient | undefined;
   /** e.g. `http://127.0.0.1:41234` */
   origin: string;
   /** The subscription key both sides send. */
@@ -145,6 +148,29 @@ function viaDesignFloor(target: Target, method: "GET" | "POST"): Call {
   return viaTypedClient(client, "design floor", method);
 }
 
+/**
+ * The GET through the official JS SDK, which sends through node:http. The one shim, as in
+ * test/official-sdk/check.mjs: the SDK keeps only the host of `host`, so the gateway's API suffix is
+ * put back in front of every path. Auth is its custom-credentials hook sending the same key.
+ */
+function viaOfficialSdk(target: Target, official: OfficialClient): Call {
+  const workspace = new official({
+    host: target.origin,
+    credentials: {
+      name: "apim-subscription-key",
+      configure: async () => (headers) => {
+        headers.set("Ocp-Apim-Subscription-Key", target.key);
+      },
+    },
+  });
+  const request = workspace.apiClient.request.bind(workspace.apiClient);
+  workspace.apiClient.request = (options, context) =>
+    request({ ...options, path: `/dbw-01${options.path}` }, context);
+  return async (i) => {
+    await workspace.clusters.get({ cluster_id: `0128-${i}` });
+  };
+}
+
 /** What one request scenario measured, each side against raw fetch in the same rounds. */
 export interface RequestFigures {
   /** The client. */
@@ -155,6 +181,8 @@ export interface RequestFigures {
   openapiFetch: TimeAndCpu;
   /** The client's design with none of our code: openapi-fetch, a recording Request, an abortable timeout. */
   floor: TimeAndCpu;
+  /** The official JS SDK (GET only, when installed). */
+  officialSdk?: TimeAndCpu;
 }
 
 /**
@@ -171,12 +199,16 @@ export async function requestOverhead(
   const client = target.sdk.createDatabricksClient({ apimUrl: target.origin, subscriptionKey: target.key });
   const viaClient = viaTypedClient(client, "client", method);
   const side = (call: Call) => () => timeCalls(count, concurrency, call);
-  return compareAgainst(rounds, side(viaRawFetch(target, method)), {
+  const sides = {
     client: side(viaClient),
     timeout: side(viaRawFetch(target, method, 60_000)),
     openapiFetch: side(viaOpenapiFetch(target, method)),
     floor: side(viaDesignFloor(target, method)),
-  });
+  };
+  if (method !== "GET" || !target.official)
+    return compareAgainst(rounds, side(viaRawFetch(target, method)), sides);
+  const officialSdk = side(viaOfficialSdk(target, target.official));
+  return compareAgainst(rounds, side(viaRawFetch(target, method)), { ...sides, officialSdk });
 }
 
 /** Unique ids, so each call meets exactly one 429 before its success. */

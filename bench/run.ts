@@ -15,7 +15,7 @@ import { bundleSize, coldImport, installConsumer, runtimeDependencies } from "./
 import { paginationHeap, paginationTime } from "./pagination.js";
 import { goalRows, type Results, renderMarkdown } from "./report.js";
 import { requestOverhead, retryOverhead, type Target } from "./requests.js";
-import { loadSdk, ROOT } from "./sdk.js";
+import { loadOfficialSdk, loadSdk, ROOT } from "./sdk.js";
 
 const HARD_DEADLINE_MS = 15 * 60_000;
 
@@ -70,11 +70,14 @@ async function main(): Promise<void> {
   const { child, port } = await startServer();
   const target: Target = {
     sdk,
+    official: await loadOfficialSdk(),
     origin: `http://127.0.0.1:${port}`,
     key: "bench-subscription-key-0123456789",
   };
   const { rounds, requests } = config;
   log(`Node ${process.version}; ${rounds} rounds; server on 127.0.0.1:${port}${quick ? " (quick)" : ""}`);
+  if (!target.official)
+    log("The official JS SDK is not installed: `npm ci --prefix test/official-sdk` adds its side.");
   try {
     const overhead: Results["overhead"] = [];
     for (const [method, concurrency] of [

@@ -10,7 +10,7 @@
  * waiting on its own, and cancels what it can.
  */
 import { bufferedResponse } from "./buffered-response.js";
-import type { Failure, Outcome, Outgoing, Send } from "./call.js";
+import type { DirectBody, Failure, Outcome, Outgoing, Send } from "./call.js";
 import { DatabricksApimError } from "./errors.js";
 import { describeCause } from "./failures.js";
 
@@ -162,8 +162,11 @@ function originOf(target: string | null, base: string): string | undefined {
 /** Buffers the body into a Response served from memory (buffered-response.ts); checks that a 2xx JSON body parses. */
 async function readBody(response: Response, cutoff: Cutoff, maxBytes: number): Promise<Outcome> {
   const init = { status: response.status, statusText: response.statusText, headers: response.headers };
-  if (response.body === null) return { response };
-  const bytes = await readAll(response.body, cutoff, maxBytes);
+  const direct = (response as Partial<DirectBody>).readAllBytes;
+  let bytes: Uint8Array<ArrayBuffer> | undefined;
+  if (typeof direct === "function") bytes = await direct.call(response, maxBytes);
+  else if (response.body === null) return { response };
+  else bytes = await readAll(response.body, cutoff, maxBytes);
   cutoff.signal.throwIfAborted();
   if (bytes === undefined)
     return {

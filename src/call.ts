@@ -23,11 +23,25 @@ export interface Outgoing {
 }
 
 /**
- * The layers below the transport (auth, then fetch), called once per attempt with the call and the
- * attempt's signal. The signal must reach fetch in its own `init`: undici (Node 20) links each copy
+ * The layers below the transport (auth, then node-send.ts or a fetch), called once per attempt with
+ * the call and the attempt's signal. The signal must reach fetch in its own `init`: undici (Node 20) links each copy
  * of a Request to the previous copy's signal only weakly, so after a GC an abort could miss the socket.
  */
 export type Send = (call: Outgoing, signal: AbortSignal) => Promise<Response>;
+
+/**
+ * Errors the bottom layer marks as a kept-alive socket found closed before any response
+ * (node-send.ts): a call that is safe to repeat is sent again at once (transport.ts).
+ */
+export const staleSocketErrors = new WeakSet<object>();
+
+/**
+ * A Response whose body the bottom layer reads into memory itself, without a web stream
+ * (node-send.ts): the attempt prefers it. `undefined` once the body passes `maxBytes`.
+ */
+export interface DirectBody {
+  readAllBytes(maxBytes: number): Promise<Uint8Array<ArrayBuffer> | undefined>;
+}
 
 /** Describes a request for error messages: method and path without the gateway prefix. */
 export type Describe = (url: string, method: string) => { method: string; path: string };

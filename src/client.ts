@@ -2,11 +2,13 @@
  * `createDatabricksClient`: options → an openapi-fetch client typed by the curated spec.
  *
  * A call goes: openapi-fetch (builds URL, headers, body) → transport (checks, retry loop; transport.ts)
- * → attempt (one request under one timer; attempt.ts) → auth (key/token per attempt; auth.ts) → fetch.
+ * → attempt (one request under one timer; attempt.ts) → auth (key/token per attempt; auth.ts) → node:http
+ * (node-send.ts), or fetch when the app gave one or replaced the global one.
  * openapi-fetch is given a light Request class (outgoing.ts) unless middleware needs real Requests.
- * `globalThis.fetch` is looked up per request, not captured at creation, so MSW and other
- * interceptors installed after the client was created still see its traffic.
+ * The bottom layer is chosen per request, not at creation, so MSW and other interceptors installed
+ * after the client was created still see its traffic.
  */
+import type { Agent } from "node:http";
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { withAuth } from "./auth.js";
 import { FETCH_KEY, type Outgoing, type Send, STREAM_KEY } from "./call.js";
@@ -14,6 +16,7 @@ import { checkHeaders, checkPathParams } from "./call-checks.js";
 import { type DatabricksClientOptions, type FetchLike, resolveConfig } from "./config.js";
 import { DatabricksConfigError } from "./errors.js";
 import type { paths } from "./generated/schema.js";
+import { nodeSend } from "./node-send.js";
 import { PlannedRequest } from "./outgoing.js";
 import { encodeQuery } from "./query.js";
 import { createTransport } from "./transport.js";
@@ -57,6 +60,27 @@ function withEmptyJsonBody(next: Send): Send {
   };
 }
 
+/** Global fetch as it was when this module loaded: a different one later means it was replaced. */
+const FETCH_AT_IMPORT = globalThis.fetch;
+
+/** The `agent` option: an http(s).Agent-compatible object, for the built-in transport only. */
+function checkAgent(agent: unknown, fetch: FetchLike | undefined): Agent | undefined {
+  if (agent === undefined) return undefined;
+  if (
+    typeof agent !== "object" ||
+    agent === null ||
+    typeof (agent as { addRequest?: unknown }).addRequest !== "function"
+  )
+    throw new DatabricksConfigError(
+      "Invalid option: agent must be an http.Agent or https.Agent (or compatible)",
+    );
+  if (fetch)
+    throw new DatabricksConfigError(
+      "Invalid options: agent is used only without fetch; give your fetch its own dispatcher or agent instead",
+    );
+  return agent as Agent;
+}
+
 const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 type Call = (url: unknown, init?: unknown) => unknown;
 
@@ -72,14 +96,16 @@ export function createDatabricksClient(options?: DatabricksClientOptions): Datab
     const path = pathname.startsWith(config.pathPrefix) ? pathname.slice(config.pathPrefix.length) : pathname;
     return { method, path: path || "/" };
   };
-  // The bottom layer: the call's own fetch, the client's, or `globalThis.fetch` read per call. The
-  // attempt's signal goes in fetch's own `init` (see `Send` in call.ts).
+  // The bottom layer: the call's own fetch, the client's, else node:http (node-send.ts). Global fetch
+  // is used instead once something has replaced it (a test stub, an interceptor): the app expects its
+  // traffic there. The attempt's signal goes in fetch's own `init` (see `Send` in call.ts).
   const clientFetch = config.fetch;
+  const viaNode = nodeSend(checkAgent(options?.agent, clientFetch));
   const bottom: Send = (call, signal) => {
     const fetch = call.fetch ?? clientFetch;
-    return fetch
-      ? throughFetchLike(fetch, call, signal)
-      : globalThis.fetch(call.url, attemptInit(call, signal));
+    if (fetch) return throughFetchLike(fetch, call, signal);
+    if (globalThis.fetch === FETCH_AT_IMPORT) return viaNode(call, signal);
+    return globalThis.fetch(call.url, attemptInit(call, signal));
   };
   const transport = createTransport(
     withEmptyJsonBody(withAuth(bottom, config.auth, describe, config.secrets)),

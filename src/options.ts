@@ -5,6 +5,8 @@
  * `exactOptionalPropertyTypes` and behaves like leaving the option out when the variable is unset.
  */
 
+import type { Agent } from "node:http";
+
 /** A credential from `@azure/identity` (any `TokenCredential`); only `getToken` is used. */
 export interface TokenCredential {
   getToken(
@@ -37,8 +39,17 @@ export interface RetryEvent {
 
 /** Options shared by both modes. */
 export interface CommonOptions {
-  /** Custom fetch (e.g. undici with a keep-alive agent). Default: `globalThis.fetch` at request time. */
+  /**
+   * Custom fetch: every request goes through it instead of the built-in node:http transport. Without
+   * it, requests go through node:http, or through `globalThis.fetch` once something (a test stub,
+   * an interceptor) has replaced it.
+   */
   fetch?: FetchLike | undefined;
+  /**
+   * The `http.Agent` / `https.Agent` (or compatible, e.g. a proxy agent) the built-in transport sends
+   * through, matching the gateway's protocol. Default: Node's keep-alive global agent. Not with `fetch`.
+   */
+  agent?: Agent | undefined;
   /** Retries after the first attempt for retryable failures. @default 3 */
   maxRetries?: number | undefined;
   /** Per-attempt timeout in ms, covering headers and body. @default 60000 */

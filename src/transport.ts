@@ -5,13 +5,14 @@
  * - the check that the call stays on the configured origin and path (call-checks.ts);
  * - attempts (attempt.ts: one request and its whole body under one timer and the caller's signal);
  * - the retry decision (retry-decision.ts) and its timing (retry-timing.ts), within `totalTimeout`;
- * - cancellation: the caller's signal ends the attempt or the backoff sleep at once.
+ * - cancellation: the caller's signal ends the attempt or the backoff sleep at once;
+ * - a kept-alive socket found closed (node-send.ts): a call safe to repeat goes again at once.
  * HTTP errors are returned, not thrown: the final Response goes back to openapi-fetch, and
  * `unwrap`/`toError` build the typed error from it. Only failures without a usable response are
  * thrown, built in one place (failures.ts).
  */
 import { runAttempt } from "./attempt.js";
-import { type Describe, type Outgoing, readCallOptions, type Send } from "./call.js";
+import { type Describe, type Outgoing, readCallOptions, type Send, staleSocketErrors } from "./call.js";
 import { checkTarget } from "./call-checks.js";
 import type { RetryEvent } from "./config.js";
 import { failureError } from "./failures.js";
@@ -68,6 +69,7 @@ export function createTransport(send: Send, options: TransportOptions): Transpor
     let safe: boolean | undefined;
     const idempotent = () => (safe ??= isIdempotent(call.method, where().path, call.body));
     let uncertainRetries = 0;
+    let staleResent = false;
     let previous: string | undefined;
 
     for (let attempt = 1; ; attempt += 1) {
@@ -80,8 +82,14 @@ export function createTransport(send: Send, options: TransportOptions): Transpor
       const cutByDeadline = outcome.failure?.kind === "timeout" && limit < timeout;
       if (outcome.failure && cutByDeadline) outcome.failure.deadline = true;
 
+      // A kept-alive socket the server had closed is no failure of the gateway: a call that is safe
+      // to repeat (retryDecision asks) goes again at once on a fresh socket, once even with `maxRetries: 0`.
+      const stale =
+        !staleResent &&
+        outcome.failure?.kind === "network" &&
+        staleSocketErrors.has(Object(outcome.failure.cause));
       const decision =
-        maxRetries === 0
+        maxRetries === 0 && !stale
           ? undefined
           : retryDecision({
               status: outcome.response?.status,
@@ -90,17 +98,19 @@ export function createTransport(send: Send, options: TransportOptions): Transpor
               errorBody: outcome.errorBody,
               idempotent,
             });
-      const allowed = decision && (decision.kind === "unprocessed" || uncertainRetries < maxRetries);
-      const delay = allowed
-        ? retryDelay({
-            retry: attempt,
-            retryAfter: parseRetryAfter(outcome.response?.headers.get("retry-after")),
-            remaining: deadline - Date.now(),
-            backoff,
-            maxRetryAfter,
-            random: random(),
-          })
-        : undefined;
+      const allowed = decision && (stale || decision.kind === "unprocessed" || uncertainRetries < maxRetries);
+      const delay = !allowed
+        ? undefined
+        : stale
+          ? 0
+          : retryDelay({
+              retry: attempt,
+              retryAfter: parseRetryAfter(outcome.response?.headers.get("retry-after")),
+              remaining: deadline - Date.now(),
+              backoff,
+              maxRetryAfter,
+              random: random(),
+            });
       if (decision === undefined || delay === undefined) {
         const { response } = outcome;
         if (response) {
@@ -120,6 +130,7 @@ export function createTransport(send: Send, options: TransportOptions): Transpor
         });
       }
       if (decision.kind === "uncertain") uncertainRetries += 1;
+      if (stale) staleResent = true;
       previous = outcome.response ? `HTTP ${outcome.response.status}` : outcome.failure.detail;
       try {
         const { method, path } = where();
