@@ -87,7 +87,10 @@ type Call = (url: unknown, init?: unknown) => unknown;
 /**
  * Creates a client. With no options, reads DATABRICKS_APIM_URL / DATABRICKS_APIM_SUBSCRIPTION_KEY /
  * DATABRICKS_APIM_API_SUFFIX (or DATABRICKS_HOST / DATABRICKS_TOKEN for direct mode).
- * Throws `DatabricksConfigError` for a bad configuration, before any request is sent.
+ * Each option left out falls back to its own variable. Throws `DatabricksConfigError` for a bad
+ * configuration, before any request is sent.
+ * @example
+ * {@includeCode ../docs/examples/client.ts#createDatabricksClient}
  */
 export function createDatabricksClient(options?: DatabricksClientOptions): DatabricksClient {
   const config = resolveConfig(options);
