@@ -205,6 +205,7 @@ describe("tokenError", () => {
       "The credential returned no token for s1/.default s2 (GET /api/2.1/clusters/get).",
     );
     expect(error.cause).toBeUndefined();
+    expect(error).toMatchObject({ method: "GET", path: "/api/2.1/clusters/get" });
   });
 
   it("quotes the credential's own error, redacted, and keeps a redacted cause", () => {
