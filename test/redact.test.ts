@@ -259,6 +259,9 @@ describe("redactDeep: shapes", () => {
     expect(redactDeep(Object.create(Object.create(null)), secrets)).toBe("[object]");
     const anonymous = new ((() => class {})())();
     expect(redactDeep(anonymous, secrets)).toBe("[object]");
+    const numbered = class {};
+    Object.defineProperty(numbered, "name", { value: 42 });
+    expect(redactDeep(new numbered(), secrets)).toBe("[object]");
   });
 
   it("cuts plain data nested deeper than 8 levels, exactly there", () => {
