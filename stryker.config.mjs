@@ -19,6 +19,7 @@ export default {
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
   tempDirName: ".stryker-tmp",
   cleanTempDir: "always",
-  timeoutMS: 10_000,
+  // A mutant that hangs (a timer never fired, a loop never ending) costs this on top of the tests.
+  timeoutMS: 5_000,
   thresholds: { high: 90, low: 80, break: null },
 };
