@@ -61,6 +61,18 @@ describe("encodeQuery", () => {
     expect(attempt).toThrow(`nests deeper than ${MAX_QUERY_DEPTH} levels`);
   });
 
+  it("counts nested arrays as levels too", () => {
+    const nest = (levels: number) => {
+      let value: unknown = "x";
+      for (let i = 0; i < levels; i += 1) value = [value];
+      return { q: value } as Record<string, unknown>;
+    };
+    expect(encodeQuery(nest(MAX_QUERY_DEPTH))).toBe("q=x");
+    expect(() => encodeQuery(nest(MAX_QUERY_DEPTH + 1))).toThrow(
+      `nests deeper than ${MAX_QUERY_DEPTH} levels`,
+    );
+  });
+
   it("refuses an invalid Date instead of sending 'Invalid Date'", () => {
     expect(() => encodeQuery({ since: new Date(Number.NaN) })).toThrow(/"since": is an invalid Date/);
   });

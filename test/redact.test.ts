@@ -215,3 +215,134 @@ describe("the emulator's short keys (accepted only on localhost)", () => {
     for (const view of views(error)) expect(view.toLowerCase()).not.toContain(key);
   });
 });
+
+/** True when "[…]" (redactDeep's depth cut) appears anywhere in `value`, hidden fields included. */
+function hasCut(value: unknown, seen = new Set<unknown>()): boolean {
+  if (value === "[…]") return true;
+  if (typeof value !== "object" || value === null || seen.has(value)) return false;
+  seen.add(value);
+  return Object.getOwnPropertyNames(value).some((key) =>
+    hasCut((value as Record<string, unknown>)[key], seen),
+  );
+}
+
+/** `levels` plain objects, each holding the next under `n`, around `inner`. */
+function nested(levels: number, wrap: (inner: unknown) => unknown): unknown {
+  let value: unknown = "leaf";
+  for (let i = 0; i < levels; i += 1) value = wrap(value);
+  return value;
+}
+
+describe("redact: secrets", () => {
+  it("removes the longest secret whole when one contains another, in any order given", () => {
+    expect(redact("abcdef", ["abc", "abcdef"])).toBe("[REDACTED]");
+    expect(redact("abcdef", ["abcdef", "abc"])).toBe("[REDACTED]");
+  });
+
+  it("skips secrets that are not strings rather than redacting their text form", () => {
+    expect(redact("undefined null", [undefined, null] as unknown as string[])).toBe("undefined null");
+  });
+});
+
+describe("redactDeep: shapes", () => {
+  it("keeps null, numbers and booleans, names functions, and copies null-prototype objects", () => {
+    expect(redactDeep(null, secrets)).toBeNull();
+    expect(redactDeep({ a: null, b: 1, c: false }, secrets)).toEqual({ a: null, b: 1, c: false });
+    function sk() {}
+    expect(redactDeep({ f: sk }, ["sk"])).toEqual({ f: "[function [REDACTED]]" });
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: KEY });
+    expect(redactDeep(bare, secrets)).toEqual({ a: "[REDACTED]" });
+  });
+
+  it("names objects it hides by their class, or 'object' when the class has no usable name", () => {
+    expect(redactDeep(new (class Socketish {})(), secrets)).toBe("[Socketish]");
+    expect(redactDeep(Object.create(Object.create(null)), secrets)).toBe("[object]");
+    const anonymous = new ((() => class {})())();
+    expect(redactDeep(anonymous, secrets)).toBe("[object]");
+    const numbered = class {};
+    Object.defineProperty(numbered, "name", { value: 42 });
+    expect(redactDeep(new numbered(), secrets)).toBe("[object]");
+  });
+
+  it("cuts plain data nested deeper than 8 levels, exactly there", () => {
+    const out = redactDeep(
+      nested(10, (n) => ({ n })),
+      secrets,
+    );
+    let level: unknown = out;
+    for (let depth = 0; depth < 8; depth += 1) {
+      expect(typeof level).toBe("object");
+      level = (level as { n: unknown }).n;
+    }
+    expect(level).toBe("[…]");
+  });
+
+  it.each([
+    ["arrays", (inner: unknown) => [inner]],
+    ["cause chains", (inner: unknown) => new Error("e", { cause: inner })],
+    ["AggregateError members", (inner: unknown) => new AggregateError([inner], "e")],
+    ["an error's own fields", (inner: unknown) => Object.assign(new Error("e"), { data: inner })],
+  ])("cuts deep %s too", (_name, wrap) => {
+    expect(hasCut(redactDeep(nested(12, wrap), secrets))).toBe(true);
+    expect(hasCut(redactDeep(nested(3, wrap), secrets))).toBe(false);
+  });
+});
+
+describe("redactDeep: errors", () => {
+  it("copies only the fields the error has: no invented cause, errors or own name", () => {
+    const copy = redactDeep(new TypeError("plain"), secrets);
+    expect("cause" in copy).toBe(false);
+    expect("errors" in copy).toBe(false);
+    expect(Object.hasOwn(copy, "name")).toBe(false);
+    expect(copy.name).toBe("TypeError");
+    const named = new Error("x");
+    named.name = "Error";
+    expect(Object.hasOwn(redactDeep(named, secrets), "name")).toBe(true);
+  });
+
+  it("keeps name, stack and cause hidden but writable and deletable, like the original's", () => {
+    const copy = redactDeep(new Error("x", { cause: new Error(KEY) }), secrets);
+    expect(Object.keys(copy)).toEqual([]);
+    copy.stack = "replaced";
+    expect(copy.stack).toBe("replaced");
+    expect(delete (copy as { cause?: unknown }).cause).toBe(true);
+    expect("cause" in copy).toBe(false);
+  });
+
+  it("redacts an `errors` array on any error, not only on AggregateError", () => {
+    const error = Object.assign(new Error("x"), { errors: [new Error(`inner ${KEY}`)] });
+    const copy = redactDeep(error, secrets) as Error & { errors: Error[] };
+    expect(copy.errors[0]?.message).toBe("inner [REDACTED]");
+  });
+
+  it("reads a missing or non-string message and stack as text", () => {
+    const error = new Error("x");
+    Object.defineProperty(error, "message", { value: undefined });
+    Object.defineProperty(error, "stack", { value: 42 });
+    const copy = redactDeep(error, secrets);
+    expect(copy.message).toBe("");
+    expect(copy.stack).toBe("42");
+  });
+
+  it("drops a prototype whose getters refuse a copy, keeping the name as an own field", () => {
+    const branded = new WeakSet<object>();
+    class Branded extends Error {
+      constructor(message: string) {
+        super(message);
+        branded.add(this);
+      }
+    }
+    // Like DOMException's accessors: they refuse a receiver the class did not build.
+    Object.defineProperty(Branded.prototype, "name", {
+      get(this: object) {
+        if (!branded.has(this)) throw new TypeError("Illegal invocation");
+        return "Branded";
+      },
+    });
+    const copy = redactDeep(new Branded(`b ${KEY}`), secrets);
+    expect(copy).toBeInstanceOf(Error);
+    expect(copy).not.toBeInstanceOf(Branded);
+    expect(copy.name).toBe("Branded");
+    expect(copy.message).toBe("b [REDACTED]");
+  });
+});

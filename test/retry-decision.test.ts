@@ -241,4 +241,48 @@ describe("errorSummary", () => {
     expect(errorSummary("text")).toEqual({ message: "text", gateway: false });
     expect(errorSummary(undefined)).toEqual({ message: "", gateway: false });
   });
+
+  it("has no errorCode unless the body's error_code is a string", () => {
+    expect(errorSummary({ message: "m" })).toStrictEqual({ message: "m", gateway: false });
+    expect(errorSummary({ error_code: 42, message: "m" })).toStrictEqual({ message: "m", gateway: false });
+  });
+
+  it("joins message, error and detail with a space", () => {
+    expect(errorSummary({ message: "a", error: "b", detail: "c" }).message).toBe("a b c");
+  });
+
+  it("reads null and arrays as bodies without text", () => {
+    expect(errorSummary(null)).toStrictEqual({ message: "", gateway: false });
+    expect(errorSummary(["Timed out after 5s"])).toStrictEqual({ message: "", gateway: false });
+  });
+
+  it("calls a body APIM's own only with a numeric statusCode, a string message and no error_code", () => {
+    // APIM's error shape is `{ statusCode, message }` (apim.md); Databricks' carries `error_code`.
+    expect(errorSummary({ message: "m" }).gateway).toBe(false);
+    expect(errorSummary({ statusCode: 500 }).gateway).toBe(false);
+    expect(errorSummary({ statusCode: "500", message: "m" }).gateway).toBe(false);
+    expect(errorSummary({ statusCode: 500, message: "m", error_code: "INTERNAL_ERROR" }).gateway).toBe(false);
+  });
+
+  it("keeps the first 4096 characters of a text body, so a huge page costs the patterns little", () => {
+    const summary = errorSummary(`${"x".repeat(4096)}Timed out after 5s`);
+    expect(summary.message).toBe("x".repeat(4096));
+    expect(
+      retryDecision({
+        status: 500,
+        errorBody: `${"x".repeat(4096)}Timed out after 5s`,
+        idempotent: () => true,
+      }),
+    ).toBeUndefined();
+  });
+});
+
+describe("retryDecision on statuses below 400", () => {
+  it("never retries a 2xx or 3xx, whatever its body says", () => {
+    for (const status of [200, 204, 304]) {
+      for (const errorBody of [dbx("REQUEST_LIMIT_EXCEEDED"), { message: "Timed out after 5s" }]) {
+        expect(retryDecision({ status, errorBody, idempotent: () => true })).toBeUndefined();
+      }
+    }
+  });
 });

@@ -24,10 +24,21 @@ describe("parseRetryAfter", () => {
     ["0.01", 10],
     ["-1", undefined],
     ["soon", undefined],
+    // Digits followed by anything are neither delta-seconds nor an HTTP date (RFC 9110 §10.2.3).
+    ["120s", undefined],
+    ["5 seconds", undefined],
     ["Thu, 01 Jan 2026 12:00:30 GMT", 30_000],
     ["Thu, 01 Jan 2026 11:59:00 GMT", 0],
   ])("%j → %j ms", (value, expected) => {
     expect(parseRetryAfter(value, NOW)).toBe(expected);
+  });
+});
+
+describe("backoff shapes", () => {
+  it("retries ≈0.5 s doubling to 10 s with 25 % jitter, and polls ≈1 s growing ×1.5 to 10 s with 20 %", () => {
+    expect(RETRY_BACKOFF).toEqual({ initial: 500, max: 10_000, factor: 2, jitter: 0.25 });
+    expect(POLL_BACKOFF).toEqual({ initial: 1_000, max: 10_000, factor: 1.5, jitter: 0.2 });
+    expect(MAX_RETRY_AFTER).toBe(60_000);
   });
 });
 

@@ -4,11 +4,13 @@
  * real HTTP are in test/faults/.
  */
 import { inspect } from "node:util";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { readCallOptions, type Send, STREAM_KEY } from "../src/call.js";
 import type { RetryEvent } from "../src/config.js";
 import { DatabricksAuthError, DatabricksConnectionError, DatabricksTimeoutError } from "../src/errors.js";
+import { PlannedRequest } from "../src/outgoing.js";
 import { createTransport, type TransportOptions } from "../src/transport.js";
+import { toError } from "../src/unwrap.js";
 
 const KEY = "sk-unit-0123456789abcdef";
 const BASE = "https://apim.example.net/dbw-01";
@@ -379,5 +381,112 @@ describe("deadline and cancellation", () => {
     );
     await expect(call).rejects.toThrow("cancelled by user");
     expect(sent).toHaveLength(1);
+  });
+});
+
+describe("retry accounting and deadline (mutation-testing finds)", () => {
+  const never = () => new Promise<Response>(() => {});
+
+  it("uses the injected random source for jitter", async () => {
+    const events: RetryEvent[] = [];
+    const { send } = scripted(status(503), ok());
+    const run = transport(send, {
+      backoff: { initial: 40, max: 40, factor: 2, jitter: 0.5 },
+      random: () => 0.5,
+      onRetry: (event) => events.push(event),
+    });
+    await run(get());
+    // 40 × (1 − 0.5 × 0.5) = 30: only the injected source gives exactly that.
+    expect(events.map((event) => event.delay)).toEqual([30]);
+  });
+
+  it("applies a per-call maxResponseBytes below the client's", async () => {
+    const { send } = scripted(ok({ data: "x".repeat(100) }));
+    await expect(transport(send)(Object.assign(get(), { maxResponseBytes: 10 }))).rejects.toMatchObject({
+      name: "DatabricksResponseTooLargeError",
+      errorCode: "RESPONSE_TOO_LARGE",
+    });
+  });
+
+  it("cuts the last attempt at the deadline, says so, and names what the attempt before failed with", async () => {
+    const { send, sent } = scripted(status(503, { "retry-after": "0" }), never);
+    const error = await transport(send, { timeout: 60_000, totalTimeout: 150 })(get()).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DatabricksTimeoutError);
+    expect((error as Error).message).toMatch(
+      /^Timed out: the call's deadline \(totalTimeout 150 ms\) ran out, .* \(GET \/api\/2\.1\/clusters\/get, 2 attempts\); the attempt before failed with HTTP 503\. /,
+    );
+    expect(sent).toHaveLength(2);
+  });
+
+  it("still retries a network failure when the deadline is nearer than the per-attempt timeout", async () => {
+    const { send, sent } = scripted(networkError(), ok({ id: 1 }));
+    const response = await transport(send, { timeout: 60_000, totalTimeout: 30_000 })(get());
+    expect(await response.json()).toEqual({ id: 1 });
+    expect(sent).toHaveLength(2);
+  });
+
+  it("retries throttling even after the uncertain retries are spent, and does not count it as one", async () => {
+    const spent = scripted(status(502), status(429), ok({ id: 1 }));
+    const first = await transport(spent.send, { maxRetries: 1 })(get());
+    expect(first.status).toBe(200);
+    expect(spent.sent).toHaveLength(3);
+    const throttledFirst = scripted(status(429), status(502), ok({ id: 2 }));
+    const second = await transport(throttledFirst.send, { maxRetries: 1 })(get());
+    expect(second.status).toBe(200);
+    expect(throttledFirst.sent).toHaveLength(3);
+  });
+
+  it("retries at once on Retry-After: 0 without a caller signal", async () => {
+    const { send, sent } = scripted(status(429, { "retry-after": "0" }), ok());
+    expect((await transport(send)(get())).status).toBe(200);
+    expect(sent).toHaveLength(2);
+  });
+
+  it("waits out the backoff before the next attempt", async () => {
+    vi.useFakeTimers();
+    try {
+      const { send, sent } = scripted(status(503), ok());
+      const pending = transport(send, { backoff: { initial: 500, max: 500, factor: 2, jitter: 0 } })(get());
+      await vi.advanceTimersByTimeAsync(499);
+      expect(sent).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await pending).status).toBe(200);
+      expect(sent).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe("what the transport hands on (mutation-testing finds)", () => {
+  it("records an error response's call, so toError names it and redacts the key it echoes", async () => {
+    const { send } = scripted(
+      status(404, {}, { error_code: "RESOURCE_DOES_NOT_EXIST", message: `no ${KEY}` }),
+    );
+    const response = await transport(send)(get());
+    const error = toError({ error: await response.clone().json(), response });
+    expect(error).toMatchObject({ method: "GET", path: "/api/2.1/clusters/get", status: 404 });
+    expect(error.message).not.toContain(KEY);
+    expect(error.message).toContain("[REDACTED]");
+  });
+
+  it("sends a planned request that carries no signal, retrying on Retry-After: 0", async () => {
+    // openapi-fetch hands over a fresh Headers; without a signal in its init there is none to check.
+    const { send, sent } = scripted(status(429, { "retry-after": "0" }), ok());
+    const response = await transport(send)(
+      new PlannedRequest(`${BASE}/api/2.1/clusters/get`, { headers: new Headers() }),
+    );
+    expect(response.status).toBe(200);
+    expect(sent).toHaveLength(2);
+  });
+
+  it("blames a per-attempt timeout on timeout, not on the call's deadline", async () => {
+    const { send } = scripted(() => new Promise<Response>(() => undefined));
+    const error = await transport(send, { timeout: 20, maxRetries: 0 })(get()).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      "Timed out: no response headers within 20 ms (GET /api/2.1/clusters/get). Raise timeout (per attempt) for slow operations, or check the gateway's backend timeout.",
+    );
   });
 });

@@ -1,0 +1,25 @@
+import { defineConfig } from "vitest/config";
+
+// Lean config for `npm run test:mutation` (StrykerJS re-runs the covering tests once per mutant): unit
+// tests only. Package, docs, spec, emulator and socket fault suites stay in `npm test`.
+// MUTATION_TESTS=test/a.test.ts,test/b.test.ts narrows it further for a scoped run. (Stryker's own
+// --testFiles leaves module-level mutants inactive and reports them as survivors: stryker-js#6144.)
+const scoped = process.env.MUTATION_TESTS?.split(",").filter(Boolean);
+
+export default defineConfig({
+  test: {
+    include: scoped?.length
+      ? scoped
+      : [
+          "test/{attempt,auth,buffered-response,call-checks,client,errors,failures,idempotency}.test.ts",
+          "test/{page-guard,paginate,query,redact,retry-decision,retry-timing,sleep,transport}.test.ts",
+          // Beside the request path: config, waiters, statements, not-found mapping, the CLI's doctor.
+          "test/{config,waiters,statements,not-found-overrides}.test.ts",
+          "test/cli/doctor.test.ts",
+        ],
+    // Cheap and keeps the guard that no real Azure credential is ever constructed in a test.
+    setupFiles: ["test/setup.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
