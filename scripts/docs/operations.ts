@@ -69,9 +69,9 @@ function longRunningNote(path: string, lr: LongRunning, urls: ApiUrls): string {
   return `**Long-running**: poll ${code(lr.statusField)} until it is ${list(lr.target)}; ${list(lr.failure)} ${lr.failure.length === 1 ? "is a failure" : "are failures"}.${how}`;
 }
 
-// What the transport retries (src/transport.ts): 429 and 503 for every call; network failures,
+// What the transport retries (src/retry-decision.ts): throttling for every call; network failures,
 // timeouts and gateway 502/504 only for calls that are safe to repeat (src/idempotency.ts).
-const ALWAYS = "429 and 503 are retried for every operation";
+const ALWAYS = "throttling (429, 503, `REQUEST_LIMIT_EXCEEDED` and other answers that say the request was not processed) is retried, for every operation";
 function retryNote(method: string, op: OpenApiOperation): string {
   const token = op["x-databricks-idempotency-token"] as string | undefined;
   const safe = "the client retries it after a network failure, a timeout or a gateway 502/504";
