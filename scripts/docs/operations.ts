@@ -71,7 +71,8 @@ function longRunningNote(path: string, lr: LongRunning, urls: ApiUrls): string {
 
 // What the transport retries (src/retry-decision.ts): throttling for every call; network failures,
 // timeouts and gateway 502/504 only for calls that are safe to repeat (src/idempotency.ts).
-const ALWAYS = "throttling (429, 503, `REQUEST_LIMIT_EXCEEDED` and other answers that say the request was not processed) is retried, for every operation";
+const ALWAYS =
+  "throttling (429, 503, `REQUEST_LIMIT_EXCEEDED` and other answers that say the request was not processed) is retried, for every operation";
 function retryNote(method: string, op: OpenApiOperation): string {
   const token = op["x-databricks-idempotency-token"] as string | undefined;
   const safe = "the client retries it after a network failure, a timeout or a gateway 502/504";
