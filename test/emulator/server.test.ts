@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseMockGatewayArgs, startFromArgs } from "../../scripts/mock-gateway.js";
 import { createDatabricksMock, startMockGateway, TEST_SUBSCRIPTION_KEY } from "../../src/testing/index.js";
+import { listeningUrl } from "../listening-url.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -169,16 +170,7 @@ describe("npm run mock-gateway", () => {
     cleanups.push(() => {
       if (child.exitCode === null) child.kill("SIGKILL");
     });
-    let stdout = "";
-    child.stdout?.setEncoding("utf8");
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout?.on("data", (chunk: string) => {
-        stdout += chunk;
-        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
-        if (m?.[1]) resolve(m[1]);
-      });
-      child.once("exit", (code) => reject(new Error(`mock-gateway exited early (${code}): ${stdout}`)));
-    });
+    const { url, output } = await listeningUrl(child);
     const response = await fetch(`${url}/dbw-01/api/2.1/clusters/list`, {
       headers: { "Ocp-Apim-Subscription-Key": "cli-key" },
     });
@@ -187,6 +179,6 @@ describe("npm run mock-gateway", () => {
     child.kill("SIGTERM");
     const [code] = await once(child, "exit");
     expect(code).toBe(0);
-    expect(stdout).toContain("GET /dbw-01/api/2.1/clusters/list → 401");
+    expect(output()).toContain("GET /dbw-01/api/2.1/clusters/list → 401");
   });
 });

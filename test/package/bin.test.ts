@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabricksMock, type MockGatewayServer, startMockGateway } from "../../src/testing/index.js";
+import { listeningUrl } from "../listening-url.js";
 import { ensureBuilt, installInto, pack, ROOT, runIn } from "./consumer.js";
 
 const KEY = "bin-tarball-key-0123456789";
@@ -70,16 +71,7 @@ describe("the databricks-apim bin from the packed tarball", () => {
       },
     );
     try {
-      let stdout = "";
-      child.stdout?.setEncoding("utf8");
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout?.on("data", (chunk: string) => {
-          stdout += chunk;
-          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
-          if (m?.[1]) resolve(m[1]);
-        });
-        child.once("exit", (code) => reject(new Error(`mock-gateway exited (${code}): ${stdout}`)));
-      });
+      const { url } = await listeningUrl(child);
       const res = await fetch(`${url}/dbw-01/api/2.1/clusters/list`, {
         headers: { "Ocp-Apim-Subscription-Key": "local-dev-key" },
       });
