@@ -11,6 +11,7 @@
  */
 import { bufferedResponse } from "./buffered-response.js";
 import type { DirectBody, Failure, Outcome, Outgoing, Send } from "./call.js";
+import { Cutoff } from "./cutoff.js";
 import { DatabricksApimError } from "./errors.js";
 import { describeCause } from "./failures.js";
 
@@ -25,34 +26,6 @@ export interface AttemptLimits {
   maxResponseBytes: number;
   /** Hand a 2xx body over unread (`parseAs: "stream"`). */
   stream: boolean;
-}
-
-/**
- * The attempt's abort. Its only sources are the timer and the caller's signal, so whatever the
- * attempt waits on (headers, then the body) is told directly instead of through signal listeners.
- */
-class Cutoff {
-  readonly #controller = new AbortController();
-  #onAbort: ((reason: unknown) => void) | undefined;
-
-  /** Handed to fetch, which aborts the request (and its body stream) with it. */
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  abort(reason: unknown): void {
-    this.#controller.abort(reason);
-    const action = this.#onAbort;
-    this.#onAbort = undefined;
-    action?.(reason);
-  }
-
-  /** What to do on abort from now on (replacing the previous action); runs at once if already aborted. */
-  onAbort(action: ((reason: unknown) => void) | undefined): void {
-    const { signal } = this.#controller;
-    if (action && signal.aborted) action(signal.reason);
-    else this.#onAbort = action;
-  }
 }
 
 /** One attempt: send, then read the body, all under one timer and the caller's signal. */
@@ -71,7 +44,7 @@ export async function runAttempt(send: Send, call: Outgoing, limits: AttemptLimi
   let phase = "headers";
   try {
     // Promise.resolve: a user-supplied fetch may answer synchronously.
-    const response = await within(Promise.resolve(send(call, cutoff.signal)), cutoff);
+    const response = await within(Promise.resolve(send(call, cutoff)), cutoff);
     // A stream is the caller's to read: the cap is for what this module reads into memory.
     const streamed = limits.stream && response.ok;
     const refused = refusal(
@@ -109,16 +82,16 @@ export async function runAttempt(send: Send, call: Outgoing, limits: AttemptLimi
 function within(promise: Promise<Response>, cutoff: Cutoff): Promise<Response> {
   return new Promise((resolve, reject) => {
     // Runs at once if the attempt was cut off while `send` ran (a synchronous abort).
-    cutoff.onAbort(reject);
+    const stopListening = cutoff.onAbort(reject);
     promise.then(
       (response) => {
-        cutoff.onAbort(undefined);
+        stopListening();
         // A response that arrives after the cut-off is nobody's: close its body so its socket is freed.
-        if (cutoff.signal.aborted) void response.body?.cancel().catch(() => undefined);
+        if (cutoff.aborted) void response.body?.cancel().catch(() => undefined);
         resolve(response);
       },
       (error: unknown) => {
-        cutoff.onAbort(undefined);
+        stopListening();
         reject(error);
       },
     );
@@ -167,7 +140,7 @@ async function readBody(response: Response, cutoff: Cutoff, maxBytes: number): P
   if (typeof direct === "function") bytes = await direct.call(response, maxBytes);
   else if (response.body === null) return { response };
   else bytes = await readAll(response.body, cutoff, maxBytes);
-  cutoff.signal.throwIfAborted();
+  cutoff.throwIfAborted();
   if (bytes === undefined)
     return {
       failure: {
@@ -212,7 +185,7 @@ async function readAll(
   maxBytes: number,
 ): Promise<Uint8Array<ArrayBuffer> | undefined> {
   const reader = body.getReader();
-  cutoff.onAbort((reason) => void reader.cancel(reason).catch(() => undefined));
+  const stopListening = cutoff.onAbort((reason) => void reader.cancel(reason).catch(() => undefined));
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
@@ -227,7 +200,7 @@ async function readAll(
       chunks.push(value);
     }
   } finally {
-    cutoff.onAbort(undefined);
+    stopListening();
   }
   if (chunks.length === 1 && chunks[0]!.buffer instanceof ArrayBuffer)
     return chunks[0] as Uint8Array<ArrayBuffer>;

@@ -5,6 +5,7 @@
  */
 import type { Describe, Send } from "./call.js";
 import type { AuthConfig } from "./config.js";
+import type { Cutoff } from "./cutoff.js";
 import { tokenError } from "./failures.js";
 
 /** The header APIM reads the subscription key from. */
@@ -27,29 +28,29 @@ export function withAuth(
         : undefined;
   const { credential } = auth;
   if (!credential)
-    return (call, signal) => {
+    return (call, cutoff) => {
       if (fixed) call.headers.set(fixed[0], fixed[1]);
-      return next(call, signal);
+      return next(call, cutoff);
     };
-  return async (call, signal) => {
+  return async (call, cutoff) => {
     if (fixed) call.headers.set(fixed[0], fixed[1]);
-    const token = await getToken(auth, signal, () => describe(call.url, call.method), secrets);
+    const token = await getToken(auth, cutoff, () => describe(call.url, call.method), secrets);
     call.headers.set("Authorization", `Bearer ${token}`);
-    return next(call, signal);
+    return next(call, cutoff);
   };
 }
 
 async function getToken(
   auth: AuthConfig,
-  signal: AbortSignal,
+  cutoff: Cutoff,
   where: () => { method: string; path: string },
   secrets: readonly string[],
 ): Promise<string> {
   let token: { token: string } | null;
   try {
-    token = (await auth.credential?.getToken(auth.scopes, { abortSignal: signal })) ?? null;
+    token = (await auth.credential?.getToken(auth.scopes, { abortSignal: cutoff.signal })) ?? null;
   } catch (cause) {
-    signal.throwIfAborted();
+    cutoff.throwIfAborted();
     throw tokenError({ scopes: auth.scopes, ...where(), cause, secrets });
   }
   if (!token?.token) throw tokenError({ scopes: auth.scopes, ...where(), secrets });

@@ -43,6 +43,22 @@ const DOT_SEGMENT = /^(\.|%2e){1,2}$/i;
  * unfilled `{param}` segments. Checked on the raw string: `new URL` would resolve `..` silently.
  */
 export function checkTarget(url: string, baseUrl: string): void {
+  // The URL openapi-fetch builds starts with baseUrl as written; anything else is parsed to say why not.
+  if (!url.startsWith(`${baseUrl.replace(/\/$/, "")}/`)) refuseTarget(url, baseUrl);
+  const end = url.search(/[?#]/);
+  // baseUrl is an origin and a path prefix (config.ts): its origin ends where its path starts.
+  const originEnd = baseUrl.indexOf("/", baseUrl.indexOf("//") + 2);
+  const rawPath = url.slice(originEnd < 0 ? baseUrl.length : originEnd, end < 0 ? url.length : end);
+  const segments = rawPath.slice(1).split("/");
+  for (const segment of segments) {
+    if (segment === "") refuse(`the path ${rawPath} has an empty segment (an empty path parameter?)`);
+    if (DOT_SEGMENT.test(segment)) refuse(`the path ${rawPath} has a "." or ".." segment`);
+    if (/[{}]/.test(segment)) refuse(`the path ${rawPath} has an unfilled path parameter`);
+  }
+}
+
+/** Why a URL that does not start with the base URL is refused. */
+function refuseTarget(url: string, baseUrl: string): never {
   let target: URL;
   try {
     target = new URL(url);
@@ -54,15 +70,7 @@ export function checkTarget(url: string, baseUrl: string): void {
     refuse(
       `the request would go to ${target.origin}, not the configured ${base.origin}; per-call baseUrl and absolute URLs are not allowed`,
     );
-  const rawPath = url.slice(base.origin.length).split(/[?#]/, 1)[0] ?? "";
-  if (!rawPath.startsWith(`${base.pathname.replace(/\/$/, "")}/`))
-    refuse(`the request path is outside the configured base path ${base.pathname}`);
-  const segments = rawPath.slice(1).split("/");
-  for (const segment of segments) {
-    if (segment === "") refuse(`the path ${rawPath} has an empty segment (an empty path parameter?)`);
-    if (DOT_SEGMENT.test(segment)) refuse(`the path ${rawPath} has a "." or ".." segment`);
-    if (/[{}]/.test(segment)) refuse(`the path ${rawPath} has an unfilled path parameter`);
-  }
+  refuse(`the request path is outside the configured base path ${base.pathname}`);
 }
 
 /** A per-call count or duration (`maxRetries` ≥ 0, the others ≥ 1): an integer, or absent. */

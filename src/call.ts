@@ -5,6 +5,7 @@
  */
 import { checkCallNumber } from "./call-checks.js";
 import type { FetchLike } from "./config.js";
+import type { Cutoff } from "./cutoff.js";
 
 /** What a call sends; the transport reads it once and every attempt reuses it. */
 export interface Outgoing {
@@ -24,10 +25,11 @@ export interface Outgoing {
 
 /**
  * The layers below the transport (auth, then node-send.ts or a fetch), called once per attempt with
- * the call and the attempt's signal. The signal must reach fetch in its own `init`: undici (Node 20) links each copy
- * of a Request to the previous copy's signal only weakly, so after a GC an abort could miss the socket.
+ * the call and the attempt's cutoff (cutoff.ts). A fetch gets `cutoff.signal` in its own `init`: undici
+ * (Node 20) links each copy of a Request to the previous copy's signal only weakly, so after a GC an
+ * abort could miss the socket.
  */
-export type Send = (call: Outgoing, signal: AbortSignal) => Promise<Response>;
+export type Send = (call: Outgoing, cutoff: Cutoff) => Promise<Response>;
 
 /**
  * Errors the bottom layer marks as a kept-alive socket found closed before any response

@@ -14,6 +14,7 @@ import { withAuth } from "./auth.js";
 import { FETCH_KEY, type Outgoing, type Send, STREAM_KEY } from "./call.js";
 import { checkHeaders, checkPathParams } from "./call-checks.js";
 import { type DatabricksClientOptions, type FetchLike, resolveConfig } from "./config.js";
+import type { Cutoff } from "./cutoff.js";
 import { DatabricksConfigError } from "./errors.js";
 import type { paths } from "./generated/schema.js";
 import { nodeSend } from "./node-send.js";
@@ -30,20 +31,20 @@ export type DatabricksClient = Client<paths, "application/json">;
  * What fetch is given for one attempt. Redirects are never followed, whatever the call asked: the
  * key, a token or a body must not reach another origin (attempt.ts turns a 3xx into an error).
  */
-function attemptInit(call: Outgoing, signal: AbortSignal): RequestInit {
+function attemptInit(call: Outgoing, cutoff: Cutoff): RequestInit {
   return {
     ...call.init,
     method: call.method,
     headers: call.headers,
     body: call.body,
-    signal,
+    signal: cutoff.signal,
     redirect: "manual",
   };
 }
 
 /** A user-supplied fetch is promised a complete Request (`FetchLike`), with the signal in `init` as well. */
-function throughFetchLike(fetch: FetchLike, call: Outgoing, signal: AbortSignal): Promise<Response> {
-  return fetch(new Request(call.url, attemptInit(call, signal)), { signal });
+function throughFetchLike(fetch: FetchLike, call: Outgoing, cutoff: Cutoff): Promise<Response> {
+  return fetch(new Request(call.url, attemptInit(call, cutoff)), { signal: cutoff.signal });
 }
 
 /**
@@ -51,12 +52,12 @@ function throughFetchLike(fetch: FetchLike, call: Outgoing, signal: AbortSignal)
  * (`warehouses/{id}/start`); openapi-fetch sends no body when none is given.
  */
 function withEmptyJsonBody(next: Send): Send {
-  return (call, signal) => {
+  return (call, cutoff) => {
     if (call.method === "POST" && call.body === null) {
       call.body = "{}";
       call.headers.set("Content-Type", "application/json");
     }
-    return next(call, signal);
+    return next(call, cutoff);
   };
 }
 
@@ -104,11 +105,11 @@ export function createDatabricksClient(options?: DatabricksClientOptions): Datab
   // traffic there. The attempt's signal goes in fetch's own `init` (see `Send` in call.ts).
   const clientFetch = config.fetch;
   const viaNode = nodeSend(checkAgent(options?.agent, clientFetch));
-  const bottom: Send = (call, signal) => {
+  const bottom: Send = (call, cutoff) => {
     const fetch = call.fetch ?? clientFetch;
-    if (fetch) return throughFetchLike(fetch, call, signal);
-    if (globalThis.fetch === FETCH_AT_IMPORT) return viaNode(call, signal);
-    return globalThis.fetch(call.url, attemptInit(call, signal));
+    if (fetch) return throughFetchLike(fetch, call, cutoff);
+    if (globalThis.fetch === FETCH_AT_IMPORT) return viaNode(call, cutoff);
+    return globalThis.fetch(call.url, attemptInit(call, cutoff));
   };
   const transport = createTransport(
     withEmptyJsonBody(withAuth(bottom, config.auth, describe, config.secrets)),

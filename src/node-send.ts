@@ -11,29 +11,55 @@
  */
 import type { Agent, IncomingMessage, RequestOptions } from "node:http";
 import { type DirectBody, type Outgoing, type Send, staleSocketErrors } from "./call.js";
+import type { Cutoff } from "./cutoff.js";
 
 /** Errors of a kept-alive socket that the server closed while the request was being written. */
 const STALE_CODES: ReadonlySet<string> = new Set(["ECONNRESET", "EPIPE"]);
 const NULL_BODY: ReadonlySet<number> = new Set([204, 205, 304]);
+/** A path and query that URL parsing would leave exactly as written: no escaping, no dot segments. */
+const PLAIN_PATH = /^\/[A-Za-z0-9\-._~!$&()*+,;=:@/?%]*$/;
+const DOT_SEGMENT = /\/(?:\.|%2e)/i;
+
+type Target = Pick<RequestOptions, "protocol" | "hostname" | "port" | "path">;
+
+/**
+ * Where a request goes, as http.request options. A client sends to one origin, so the last origin's
+ * fields are kept and a URL on it is sliced instead of parsed again.
+ */
+function targets(): (href: string) => Target {
+  let origin = "";
+  let last: Target = {};
+  return (href) => {
+    const path = href.slice(origin.length);
+    if (origin !== "" && href.startsWith(origin) && PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path))
+      return { protocol: last.protocol, hostname: last.hostname, port: last.port, path };
+    const url = new URL(href);
+    origin = url.origin;
+    // http.request takes an IPv6 host name without its brackets.
+    last = { protocol: url.protocol, hostname: url.hostname.replace(/^\[(.*)\]$/, "$1"), port: url.port };
+    return { ...last, path: url.pathname + url.search };
+  };
+}
 
 /** A `Send` through node:http / node:https; `agent` replaces the modules' global agents. */
 export function nodeSend(agent?: Agent): Send {
-  return (call, signal) =>
+  const locate = targets();
+  return (call, cutoff) =>
     new Promise((resolve, reject) => {
-      signal.throwIfAborted();
-      const url = new URL(call.url);
-      const http = process.getBuiltinModule(url.protocol === "https:" ? "node:https" : "node:http");
+      cutoff.throwIfAborted();
+      const options: RequestOptions = locate(call.url);
+      const http = process.getBuiltinModule(options.protocol === "https:" ? "node:https" : "node:http");
       const headers: Record<string, string> = {};
       // No compression is asked for: node:http, unlike fetch, would hand compressed bytes over as they are.
       for (const [name, value] of call.headers) if (name !== "accept-encoding") headers[name] = value;
       const body = typeof call.body === "string" ? call.body : call.body && new Uint8Array(call.body);
       if (body !== null) headers["content-length"] = String(Buffer.byteLength(body));
-      const options: RequestOptions = { method: call.method, headers };
+      options.method = call.method;
+      options.headers = headers;
       if (agent) options.agent = agent;
-      const request = http.request(url, options);
-      // One listener rather than node's `signal` option, which costs several listeners per request.
-      // Destroying a request whose socket went back to the agent is a no-op, so it may stay.
-      signal.addEventListener("abort", () => request.destroy(signal.reason), { once: true });
+      const request = http.request(options);
+      // Destroying a request whose socket went back to the agent is a no-op, so the listener may stay.
+      cutoff.onAbort((reason) => request.destroy(reason as Error));
       request.on("error", (error: NodeJS.ErrnoException) => {
         // A reused socket that fails before any response most likely sat idle until the server closed
         // it: the transport may send a call that is safe to repeat again at once (transport.ts).
@@ -42,7 +68,7 @@ export function nodeSend(agent?: Agent): Send {
       });
       request.once("response", (incoming) => {
         try {
-          resolve(toResponse(incoming, call, signal));
+          resolve(toResponse(incoming, call, cutoff));
         } catch (error) {
           incoming.destroy();
           reject(error);
@@ -53,7 +79,7 @@ export function nodeSend(agent?: Agent): Send {
 }
 
 /** The Response over what node:http received; its body stays in the socket until read. */
-function toResponse(incoming: IncomingMessage, call: Outgoing, signal: AbortSignal): Response {
+function toResponse(incoming: IncomingMessage, call: Outgoing, cutoff: Cutoff): Response {
   const status = incoming.statusCode ?? 0;
   // fetch fails on statuses outside 200–599 as on a network error; so does this path.
   if (status < 200 || status > 599) throw new TypeError(`invalid HTTP status ${status}`);
@@ -67,7 +93,7 @@ function toResponse(incoming: IncomingMessage, call: Outgoing, signal: AbortSign
     return new Response(null, init);
   }
   NodeResponse ??= defineNodeResponse();
-  return new NodeResponse(incoming, init, call.url, signal);
+  return new NodeResponse(incoming, init, call.url, cutoff);
 }
 
 type Init = { status: number; statusText: string; headers: Headers };
@@ -76,7 +102,7 @@ let NodeResponse:
       incoming: IncomingMessage,
       init: Init,
       url: string,
-      signal: AbortSignal,
+      cutoff: Cutoff,
     ) => Response)
   | undefined;
 
@@ -97,19 +123,19 @@ function defineNodeResponse() {
     readonly #incoming: IncomingMessage;
     readonly #init: Init;
     readonly #url: string;
-    readonly #signal: AbortSignal;
+    readonly #cutoff: Cutoff;
     #real: Response | undefined;
 
-    constructor(incoming: IncomingMessage, init: Init, url: string, signal: AbortSignal) {
+    constructor(incoming: IncomingMessage, init: Init, url: string, cutoff: Cutoff) {
       super(null, { status: init.status, statusText: init.statusText });
       this.#incoming = incoming;
       this.#init = init;
       this.#url = url;
-      this.#signal = signal;
+      this.#cutoff = cutoff;
     }
 
     #materialize(): Response {
-      this.#real ??= new Response(bodyStream(this.#incoming, this.#signal), this.#init);
+      this.#real ??= new Response(bodyStream(this.#incoming, this.#cutoff), this.#init);
       return this.#real;
     }
     get url(): string {
@@ -150,7 +176,7 @@ function defineNodeResponse() {
     incoming: IncomingMessage,
     init: Init,
     url: string,
-    signal: AbortSignal,
+    cutoff: Cutoff,
   ) => Response;
 }
 
@@ -194,15 +220,15 @@ function readIncoming(
 }
 
 /**
- * The body as a web stream. Aborting the signal fails it at once, even with chunks queued, and
+ * The body as a web stream. The attempt's cutoff fails it at once, even with chunks queued, and
  * destroys the socket; so does cancelling it, or the connection closing before the body ended.
  */
-function bodyStream(incoming: IncomingMessage, signal: AbortSignal): ReadableStream<Uint8Array> {
+function bodyStream(incoming: IncomingMessage, cutoff: Cutoff): ReadableStream<Uint8Array> {
   let settled = false;
-  let onAbort = () => {};
+  let stopListening = () => {};
   const settle = () => {
     settled = true;
-    signal.removeEventListener("abort", onAbort);
+    stopListening();
   };
   return new ReadableStream<Uint8Array>({
     start(controller) {
@@ -213,9 +239,8 @@ function bodyStream(incoming: IncomingMessage, signal: AbortSignal): ReadableStr
         controller.error(error);
         incoming.destroy();
       };
-      onAbort = () => finish(signal.reason);
-      if (signal.aborted) return onAbort();
-      signal.addEventListener("abort", onAbort, { once: true });
+      stopListening = cutoff.onAbort(finish);
+      if (settled) return;
       incoming.on("data", (chunk: Buffer) => {
         if (settled) return;
         controller.enqueue(chunk);

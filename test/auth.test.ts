@@ -7,6 +7,7 @@ import { describe, expect, it, vi } from "vitest";
 import { withAuth } from "../src/auth.js";
 import type { Outgoing, Send } from "../src/call.js";
 import type { AuthConfig } from "../src/config.js";
+import { Cutoff } from "../src/cutoff.js";
 import { DatabricksAuthError } from "../src/errors.js";
 
 const call = (): Outgoing => ({
@@ -34,10 +35,10 @@ describe("withAuth", () => {
       scopes: ["api://x/.default"],
     };
     const next = vi.fn<Send>(async () => Response.json({}));
-    const controller = new AbortController();
-    const pending = withAuth(next, auth, describeCall)(call(), controller.signal);
-    expect(getToken).toHaveBeenCalledWith(["api://x/.default"], { abortSignal: controller.signal });
-    controller.abort(new Error("attempt timed out"));
+    const cutoff = new Cutoff();
+    const pending = withAuth(next, auth, describeCall)(call(), cutoff);
+    expect(getToken).toHaveBeenCalledWith(["api://x/.default"], { abortSignal: cutoff.signal });
+    cutoff.abort(new Error("attempt timed out"));
     await expect(pending).rejects.toThrow("attempt timed out");
     expect(next).not.toHaveBeenCalled();
   });
@@ -53,10 +54,9 @@ describe("withAuth", () => {
       credential: { getToken },
       scopes: ["s"],
     };
-    const error = await withAuth(vi.fn(), auth, describeCall, [secret])(
-      call(),
-      new AbortController().signal,
-    ).catch((caught: unknown) => caught);
+    const error = await withAuth(vi.fn(), auth, describeCall, [secret])(call(), new Cutoff()).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(DatabricksAuthError);
     // The credential's own error is kept as `cause`, redacted like the message.
     expect(inspect(error, { depth: 10 })).not.toContain(secret);
@@ -72,7 +72,7 @@ describe("withAuth", () => {
       scopes: [],
     };
     const outgoing = call();
-    await withAuth(next, auth, describeCall)(outgoing, new AbortController().signal);
+    await withAuth(next, auth, describeCall)(outgoing, new Cutoff());
     expect(outgoing.headers.get("ocp-apim-subscription-key")).toBe("k-0123456789");
   });
 });

@@ -18,6 +18,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { Cutoff } from "../src/cutoff.js";
 import { DatabricksConfigError, DatabricksConnectionError } from "../src/errors.js";
 import { createDatabricksClient, unwrap } from "../src/index.js";
 import { nodeSend } from "../src/node-send.js";
@@ -136,7 +137,7 @@ describe("which way a request goes", () => {
         signal: undefined,
         init: {},
       };
-      const response = await send(call, new AbortController().signal);
+      const response = await send(call, new Cutoff());
       expect(await response.json()).toEqual({ cluster_id: "from-msw" });
     } finally {
       mock.close();

@@ -7,6 +7,7 @@ import { inspect } from "node:util";
 import { describe, expect, it, vi } from "vitest";
 import { readCallOptions, type Send, STREAM_KEY } from "../src/call.js";
 import type { RetryEvent } from "../src/config.js";
+import type { Cutoff } from "../src/cutoff.js";
 import { DatabricksAuthError, DatabricksConnectionError, DatabricksTimeoutError } from "../src/errors.js";
 import { PlannedRequest } from "../src/outgoing.js";
 import { createTransport, type TransportOptions } from "../src/transport.js";
@@ -37,8 +38,15 @@ function transport(send: Send, options: Partial<TransportOptions> = {}) {
  */
 function scripted(...replies: Array<() => Response | Promise<Response>>) {
   const sent: Request[] = [];
-  const send: Send = async (call, signal) => {
-    sent.push(new Request(call.url, { method: call.method, headers: call.headers, body: call.body, signal }));
+  const send: Send = async (call, cutoff) => {
+    sent.push(
+      new Request(call.url, {
+        method: call.method,
+        headers: call.headers,
+        body: call.body,
+        signal: cutoff.signal,
+      }),
+    );
     const reply = replies[Math.min(sent.length - 1, replies.length - 1)]!;
     return reply();
   };
@@ -277,11 +285,11 @@ describe("failures without a response", () => {
     expect(cancelled).toBe(true);
   });
 
-  it("hands each attempt a fresh signal of its own", async () => {
-    const signals: AbortSignal[] = [];
-    const send: Send = async (_call, signal) => {
-      signals.push(signal);
-      expect(signal.aborted).toBe(false);
+  it("hands each attempt a fresh cutoff of its own", async () => {
+    const signals: Cutoff[] = [];
+    const send: Send = async (_call, cutoff) => {
+      signals.push(cutoff);
+      expect(cutoff.aborted).toBe(false);
       return signals.length === 1 ? status(503)() : Response.json({});
     };
     await transport(send)(get());
@@ -296,9 +304,9 @@ describe("failures without a response", () => {
 
   it("gives each attempt a signal that the caller's signal aborts", async () => {
     const controller = new AbortController();
-    const seen: AbortSignal[] = [];
-    const send: Send = (_call, signal) => {
-      seen.push(signal);
+    const seen: Cutoff[] = [];
+    const send: Send = (_call, cutoff) => {
+      seen.push(cutoff);
       controller.abort(new Error("stop"));
       return new Promise(() => undefined);
     };
