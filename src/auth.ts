@@ -11,13 +11,11 @@ import { tokenError } from "./failures.js";
 /** The header APIM reads the subscription key from. */
 export const SUBSCRIPTION_KEY_HEADER = "Ocp-Apim-Subscription-Key";
 
-/** Wraps `next` so each attempt is sent with the configured key and/or bearer token. */
-export function withAuth(
-  next: Send,
-  auth: AuthConfig,
-  describe: Describe,
-  secrets: readonly string[] = [],
-): Send {
+/**
+ * Wraps `next` so each attempt is sent with the configured key and/or bearer token. `secrets` (redacted
+ * from token errors) has no default, so no caller can leave it out by accident.
+ */
+export function withAuth(next: Send, auth: AuthConfig, describe: Describe, secrets: readonly string[]): Send {
   // The call's Headers belong to this call alone (outgoing.ts), so setting on them is safe, and
   // setting again on a retry just puts the same key (or a fresher token) back.
   const fixed: [string, string] | undefined =

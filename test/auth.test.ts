@@ -36,7 +36,7 @@ describe("withAuth", () => {
     };
     const next = vi.fn<Send>(async () => Response.json({}));
     const cutoff = new Cutoff();
-    const pending = withAuth(next, auth, describeCall)(call(), cutoff);
+    const pending = withAuth(next, auth, describeCall, [])(call(), cutoff);
     expect(getToken).toHaveBeenCalledWith(["api://x/.default"], { abortSignal: cutoff.signal });
     cutoff.abort(new Error("attempt timed out"));
     await expect(pending).rejects.toThrow("attempt timed out");
@@ -72,7 +72,138 @@ describe("withAuth", () => {
       scopes: [],
     };
     const outgoing = call();
-    await withAuth(next, auth, describeCall)(outgoing, new Cutoff());
+    await withAuth(next, auth, describeCall, [])(outgoing, new Cutoff());
     expect(outgoing.headers.get("ocp-apim-subscription-key")).toBe("k-0123456789");
+  });
+});
+
+// Key and token placement. Sources: APIM reads the key from `Ocp-Apim-Subscription-Key`
+// (MicrosoftDocs/azure-docs:articles/api-management/api-management-subscriptions.md); Databricks takes
+// a PAT or Entra token as `Authorization: Bearer <token>`
+// (https://learn.microsoft.com/azure/databricks/dev-tools/auth/pat).
+describe("withAuth: which headers each configuration sends", () => {
+  const cutoff = () => new Cutoff();
+  const credential = (token: string | null | { token: string }) => ({
+    getToken: vi.fn(async () =>
+      token === null || typeof token === "object"
+        ? (token as { token: string; expiresOnTimestamp: number } | null)
+        : { token, expiresOnTimestamp: Date.now() + 3_600_000 },
+    ),
+  });
+  const sent = async (auth: AuthConfig) => {
+    const next = vi.fn<Send>(async () => Response.json({}));
+    const outgoing = call();
+    await withAuth(next, auth, describeCall, [])(outgoing, cutoff());
+    expect(next).toHaveBeenCalledOnce();
+    return Object.fromEntries(outgoing.headers);
+  };
+
+  it("direct mode with a token sends it as a bearer token and no subscription key", async () => {
+    const headers = await sent({
+      kind: "direct",
+      token: "dapi-0123456789",
+      credential: undefined,
+      scopes: [],
+    });
+    expect(headers).toEqual({ authorization: "Bearer dapi-0123456789" });
+  });
+
+  it("direct mode with a credential sends the credential's token, asked for the configured scopes", async () => {
+    const cred = credential("entra-token-0123456789");
+    const headers = await sent({
+      kind: "direct",
+      token: undefined,
+      credential: cred,
+      scopes: ["db/.default"],
+    });
+    expect(headers).toEqual({ authorization: "Bearer entra-token-0123456789" });
+    expect(cred.getToken).toHaveBeenCalledWith(["db/.default"], expect.anything());
+  });
+
+  it("APIM with a key and a credential sends both (a gateway that checks the key and validates the token)", async () => {
+    const headers = await sent({
+      kind: "apim",
+      subscriptionKey: "k-0123456789",
+      credential: credential("entra-token-0123456789"),
+      scopes: ["api://x/.default"],
+    });
+    expect(headers).toEqual({
+      "ocp-apim-subscription-key": "k-0123456789",
+      authorization: "Bearer entra-token-0123456789",
+    });
+  });
+
+  it("APIM with only a credential sends no subscription key header at all", async () => {
+    const headers = await sent({
+      kind: "apim",
+      subscriptionKey: undefined,
+      credential: credential("entra-token-0123456789"),
+      scopes: ["api://x/.default"],
+    });
+    expect(headers).toEqual({ authorization: "Bearer entra-token-0123456789" });
+  });
+
+  it("APIM with only a key sends no Authorization header", async () => {
+    const headers = await sent({
+      kind: "apim",
+      subscriptionKey: "k-0123456789",
+      credential: undefined,
+      scopes: [],
+    });
+    expect(headers).toEqual({ "ocp-apim-subscription-key": "k-0123456789" });
+  });
+
+  it("adds no header it was not given (never `Bearer undefined`), even for a config resolveConfig would refuse", async () => {
+    expect(
+      await sent({ kind: "apim", subscriptionKey: undefined, credential: undefined, scopes: [] }),
+    ).toEqual({});
+    expect(await sent({ kind: "direct", token: undefined, credential: undefined, scopes: [] })).toEqual({});
+  });
+
+  // @azure/core-auth types getToken as `Promise<AccessToken | null>` (core-auth tokenCredential.ts).
+  it.each([
+    ["null", null],
+    ["an empty token", { token: "" }],
+  ])(
+    "a credential that returns %s fails the call with DatabricksAuthError naming scopes and request",
+    async (_, token) => {
+      const next = vi.fn<Send>();
+      const auth: AuthConfig = {
+        kind: "apim",
+        subscriptionKey: undefined,
+        credential: credential(token),
+        scopes: ["api://x/.default"],
+      };
+      const error = await withAuth(
+        next,
+        auth,
+        describeCall,
+        [],
+      )(call(), cutoff()).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DatabricksAuthError);
+      expect(error).toMatchObject({
+        method: "GET",
+        path: "/api/2.1/clusters/get",
+        message: "The credential returned no token for api://x/.default (GET /api/2.1/clusters/get).",
+      });
+      expect(next).not.toHaveBeenCalled();
+    },
+  );
+
+  it("a failing credential's error names the request it was for", async () => {
+    const auth: AuthConfig = {
+      kind: "direct",
+      token: undefined,
+      credential: { getToken: async () => Promise.reject(new Error("AADSTS700016")) },
+      scopes: ["db/.default"],
+    };
+    const error = await withAuth(
+      vi.fn(),
+      auth,
+      describeCall,
+      [],
+    )(call(), cutoff()).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ method: "GET", path: "/api/2.1/clusters/get" });
+    expect((error as Error).message).toContain("AADSTS700016 (GET /api/2.1/clusters/get)");
   });
 });

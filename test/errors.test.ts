@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
+import * as errors from "../src/errors.js";
 import {
   ApimGatewayError,
   createDatabricksClient,
@@ -397,5 +398,152 @@ describe("error context without and with user middleware", () => {
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResourceDoesNotExist);
     expect(error).toMatchObject({ method: "GET", path: "/api/2.1/clusters/get", status: 404 });
+  });
+});
+
+// The classes themselves, without a client. Names and parents follow databricks-sdk-py
+// `databricks/sdk/errors/platform.py` (generated from the platform's error spec); `InvalidState` and the
+// non-HTTP classes are this package's own. The names are API: the type guards below and `String(err)`
+// read them, and an app may match on them across package copies.
+describe("error classes", () => {
+  const where = { method: "GET", path: "/api/2.1/clusters/get" };
+  const classes: Array<[name: string, parent: string]> = [
+    ["DatabricksApimError", "Error"],
+    ["ApimGatewayError", "DatabricksApimError"],
+    ["DatabricksApiError", "DatabricksApimError"],
+    ["BadRequest", "DatabricksApiError"],
+    ["InvalidParameterValue", "BadRequest"],
+    ["InvalidState", "BadRequest"],
+    ["Unauthenticated", "DatabricksApiError"],
+    ["PermissionDenied", "DatabricksApiError"],
+    ["NotFound", "DatabricksApiError"],
+    ["ResourceDoesNotExist", "NotFound"],
+    ["ResourceConflict", "DatabricksApiError"],
+    ["Aborted", "ResourceConflict"],
+    ["ResourceAlreadyExists", "ResourceConflict"],
+    ["TooManyRequests", "DatabricksApiError"],
+    ["ResourceExhausted", "TooManyRequests"],
+    ["RequestLimitExceeded", "TooManyRequests"],
+    ["Cancelled", "DatabricksApiError"],
+    ["InternalError", "DatabricksApiError"],
+    ["Unknown", "InternalError"],
+    ["DataLoss", "InternalError"],
+    ["NotImplemented", "DatabricksApiError"],
+    ["TemporarilyUnavailable", "DatabricksApiError"],
+    ["DeadlineExceeded", "DatabricksApiError"],
+    ["DatabricksConnectionError", "DatabricksApimError"],
+    ["DatabricksTimeoutError", "DatabricksConnectionError"],
+    ["DatabricksAuthError", "DatabricksApimError"],
+    ["PaginationError", "DatabricksApimError"],
+    ["DatabricksRedirectError", "DatabricksApimError"],
+    ["DatabricksResponseTooLargeError", "DatabricksApimError"],
+    ["DatabricksConfigError", "Error"],
+  ];
+  const byName = errors as unknown as Record<string, new (message: string, init: object) => Error>;
+
+  it.each(classes)("%s is named so and extends %s", (name, parent) => {
+    const Class = byName[name];
+    if (!Class) throw new Error(`${name} is not exported`);
+    const error = new Class("boom", { ...where, reason: "other", pages: 1, maxResponseBytes: 1 });
+    expect(error.name).toBe(name);
+    expect(String(error)).toBe(`${name}: boom`);
+    expect(Object.getPrototypeOf(Class.prototype).constructor.name).toBe(parent);
+    if (name !== "DatabricksConfigError") expect(JSON.parse(JSON.stringify(error)).name).toBe(name);
+  });
+
+  it("an error built without cause or details has no cause and empty details", () => {
+    const error = new errors.NotFound("gone", where);
+    expect(Object.hasOwn(error, "cause")).toBe(false);
+    expect(inspect(error)).not.toContain("[cause]");
+    expect(error.details).toEqual([]);
+    expect(error.toJSON()).toEqual({
+      name: "NotFound",
+      message: "gone",
+      status: undefined,
+      errorCode: undefined,
+      details: [],
+      requestId: undefined,
+      method: "GET",
+      path: "/api/2.1/clusters/get",
+      retryAfter: undefined,
+    });
+  });
+
+  // Issue #10: `cause` is always a redacted copy of the whole chain, the original left as it was.
+  it("keeps the cause as a redacted copy of its chain", () => {
+    const inner = new Error(`socket said ${KEY}`);
+    const outer = new Error(`fetch failed for ${KEY}`, { cause: inner });
+    const error = new errors.DatabricksConnectionError("no response", {
+      ...where,
+      cause: outer,
+      secrets: [KEY],
+    });
+    const cause = error.cause as Error & { cause: Error };
+    expect(cause).not.toBe(outer);
+    expect(cause.message).toBe("fetch failed for [REDACTED]");
+    expect(cause.cause.message).toBe("socket said [REDACTED]");
+    expect(outer.message).toBe(`fetch failed for ${KEY}`);
+    expect(inspect(error, { depth: 10 })).not.toContain(KEY);
+  });
+
+  it("PaginationError says why and after how many pages, also in JSON", () => {
+    const error = new errors.PaginationError("stuck", { ...where, reason: "repeated-page", pages: 3 });
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({
+      name: "PaginationError",
+      message: "stuck",
+      reason: "repeated-page",
+      pages: 3,
+      path: "/api/2.1/clusters/get",
+    });
+  });
+
+  it("redacts the given secrets from the gateway's activityId", () => {
+    const error = new ApimGatewayError("m", {
+      ...where,
+      reason: "backend-failure",
+      activityId: `a-${KEY}`,
+      secrets: [KEY],
+    });
+    expect(error.activityId).toBe("a-[REDACTED]");
+  });
+});
+
+describe("type guards", () => {
+  const where = { method: "GET", path: "/p" };
+  // Another copy of this package (a second install, a bundled copy): same shape, other classes.
+  const foreign = (
+    name: string,
+    fields: Record<string, unknown> = { method: "GET", path: "/", details: [] },
+  ) => Object.assign(new Error("x"), { name }, fields);
+
+  it("isDatabricksApimError: ours, or an Error with method, path and details", () => {
+    expect(isDatabricksApimError(new errors.DatabricksTimeoutError("t", where))).toBe(true);
+    expect(isDatabricksApimError(foreign("NotFound"))).toBe(true);
+    expect(isDatabricksApimError(new Error("x"))).toBe(false);
+    expect(isDatabricksApimError(new errors.DatabricksConfigError("bad option"))).toBe(false);
+    expect(isDatabricksApimError(foreign("NotFound", { path: "/", details: [] }))).toBe(false);
+    expect(isDatabricksApimError(foreign("NotFound", { method: "GET", details: [] }))).toBe(false);
+    expect(isDatabricksApimError(foreign("NotFound", { method: "GET", path: "/" }))).toBe(false);
+    // The shape without being an Error (a plain object from JSON.stringify of one) is not an error.
+    expect(isDatabricksApimError({ name: "NotFound", method: "GET", path: "/", details: [] })).toBe(false);
+    expect(isDatabricksApimError(undefined)).toBe(false);
+  });
+
+  it("isApimGatewayError: only gateway refusals", () => {
+    expect(isApimGatewayError(new ApimGatewayError("g", { ...where, reason: "rate-limited" }))).toBe(true);
+    expect(isApimGatewayError(foreign("ApimGatewayError"))).toBe(true);
+    expect(isApimGatewayError(new errors.NotFound("n", where))).toBe(false);
+    expect(isApimGatewayError(foreign("NotFound"))).toBe(false);
+  });
+
+  it("isNotFound: NotFound and ResourceDoesNotExist, ours or another copy's, by exact name", () => {
+    expect(isNotFound(new errors.NotFound("n", where))).toBe(true);
+    expect(isNotFound(new ResourceDoesNotExist("n", where))).toBe(true);
+    expect(isNotFound(foreign("NotFound"))).toBe(true);
+    expect(isNotFound(foreign("ResourceDoesNotExist"))).toBe(true);
+    expect(isNotFound(new errors.BadRequest("n", where))).toBe(false);
+    expect(isNotFound(foreign("NotFoundError"))).toBe(false);
+    expect(isNotFound(foreign("ApiNotFound"))).toBe(false);
+    expect(isNotFound(Object.assign(new Error("x"), { name: "NotFound" }))).toBe(false);
   });
 });
