@@ -149,6 +149,9 @@ export async function startFaultServer(prefix = "/dbw-01"): Promise<FaultServer>
     },
     async clientHungUp(ms = 2_000) {
       const started = Date.now();
+      // One turn of the event loop first: a request the client wrote just before giving up may still
+      // sit unread in this server's socket, and would otherwise be seen (and counted) in the next test.
+      await new Promise((resolve) => setTimeout(resolve, 10));
       while (unfinished.size > 0) {
         if (Date.now() - started > ms)
           throw new Error(`${unfinished.size} connection(s) still open after ${ms} ms`);
