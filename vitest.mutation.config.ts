@@ -12,7 +12,7 @@ export default defineConfig({
       ? scoped
       : [
           "test/{attempt,auth,buffered-response,call,call-checks,client,cutoff,errors,failures,idempotency}.test.ts",
-          "test/{page-guard,paginate,query,redact,retry-decision,retry-timing,sleep,transport}.test.ts",
+          "test/{page-guard,paginate,query,redact,response-errors,retry-decision,retry-timing,sleep,transport,unwrap}.test.ts",
           // Beside the request path: config, waiters, statements, not-found mapping, the CLI's doctor.
           "test/{config,waiters,statements,not-found-overrides}.test.ts",
           "test/cli/doctor.test.ts",
