@@ -224,9 +224,9 @@ describe("runAttempt: JSON bodies", () => {
 });
 
 describe("runAttempt: error bodies, parsed for the retry decision", () => {
-  // Databricks error bodies are JSON `{ error_code, message }`
-  // (https://docs.databricks.com/api/workspace/introduction, "Error handling"); gateways in front of it
-  // answer HTML or plain text, sometimes under a JSON content type.
+  // Databricks error bodies are JSON `{ error_code, message }`; databricks-sdk-py tries JSON, then
+  // text, then HTML on every error body without looking at its content type
+  // (`databricks/sdk/errors/deserializer.py`), since gateways answer HTML or text, at times under a JSON type.
   it("keeps the text of a 502 whose JSON content type holds an HTML page", async () => {
     const page = "<html><body>502 Bad Gateway</body></html>";
     const outcome = await attempt(
