@@ -3,9 +3,11 @@
  * user-supplied fetch may), so the timer, the caller's signal, the body cap and redirects are checked
  * without sockets. The same paths over real HTTP are in test/faults/.
  */
-import { describe, expect, it, vi } from "vitest";
+import { getEventListeners } from "node:events";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { runAttempt } from "../src/attempt.js";
 import type { Outgoing, Send } from "../src/call.js";
+import { DatabricksAuthError } from "../src/errors.js";
 
 const URL_ = "https://apim.example.net/dbw-01/api/2.1/clusters/get";
 const limits = { timeout: 1_000, maxResponseBytes: 1_000, stream: false };
@@ -45,8 +47,71 @@ describe("runAttempt", () => {
     const { stream, seen } = observedBody([new Uint8Array(3)]);
     const late: Send = () => new Promise((resolve) => setTimeout(() => resolve(new Response(stream)), 60));
     const outcome = await runAttempt(late, call(), { ...limits, timeout: 10 });
-    expect(outcome.failure?.kind).toBe("timeout");
+    expect(outcome.failure).toMatchObject({ kind: "timeout", detail: "no response headers within 10 ms" });
+    // The cause is what the attempt's signal aborted with: a TimeoutError, as AbortSignal.timeout() uses
+    // (https://dom.spec.whatwg.org/#dom-abortsignal-timeout), so fetch rejects with the same.
+    expect(outcome.failure?.cause).toBeInstanceOf(DOMException);
+    expect(outcome.failure?.cause).toMatchObject({ name: "TimeoutError", message: "The attempt timed out." });
     await vi.waitFor(() => expect(seen.cancelled).toBe(true));
+  });
+
+  it("lets a late response without a body go quietly (nothing to cancel, no stray rejection)", async () => {
+    let arrived = false;
+    const late: Send = () =>
+      new Promise((resolve) =>
+        setTimeout(() => {
+          arrived = true;
+          resolve(new Response(null, { status: 204 }));
+        }, 30),
+      );
+    const outcome = await runAttempt(late, call(), { ...limits, timeout: 5 });
+    expect(outcome.failure?.kind).toBe("timeout");
+    await vi.waitFor(() => expect(arrived).toBe(true));
+    // Give a stray rejection from the late response's handler a turn to surface (vitest fails on it).
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+
+  it("reports a send that fails as a network failure described by its cause", async () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
+    const outcome = await runAttempt(async () => Promise.reject(refused), call(), limits);
+    expect(outcome.failure).toEqual({
+      kind: "network",
+      cause: refused,
+      detail: "connect ECONNREFUSED 127.0.0.1:9",
+    });
+  });
+
+  it("passes a DatabricksApimError from the layers below (a failing credential) through as is", async () => {
+    const denied = new DatabricksAuthError("could not get a token", { method: "GET", path: "/x" });
+    await expect(runAttempt(async () => Promise.reject(denied), call(), limits)).rejects.toBe(denied);
+  });
+
+  it("rejects with the caller's reason when the caller aborts while waiting for headers", async () => {
+    const controller = new AbortController();
+    const reason = new Error("user navigated away");
+    // Ignores its signal, as a user-supplied fetch may: the attempt must stop waiting on its own.
+    const never: Send = () => new Promise(() => undefined);
+    const pending = runAttempt(never, call(controller.signal), limits);
+    setTimeout(() => controller.abort(reason), 5);
+    await expect(pending).rejects.toBe(reason);
+  });
+
+  it("rejects with the caller's reason when the caller aborts during the body, and cancels it", async () => {
+    const controller = new AbortController();
+    const reason = new Error("stop");
+    const seen = { cancelled: false };
+    const stalled = new ReadableStream({
+      start(c) {
+        c.enqueue(new Uint8Array(1));
+      },
+      cancel() {
+        seen.cancelled = true;
+      },
+    });
+    const pending = runAttempt(async () => new Response(stalled), call(controller.signal), limits);
+    setTimeout(() => controller.abort(reason), 5);
+    await expect(pending).rejects.toBe(reason);
+    expect(seen.cancelled).toBe(true);
   });
 
   it("cancels a body that stalls past the timeout", async () => {
@@ -128,5 +193,54 @@ describe("runAttempt", () => {
     const outcome = await runAttempt(async () => error, call(), { ...limits, stream: true });
     expect(outcome.response).not.toBe(error);
     expect(outcome.errorBody).toEqual({ error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" });
+  });
+
+  describe("the caller's signal and the timer once the attempt is over", () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    // A caller may reuse one long-lived signal for many calls: each attempt must take its listener away.
+    const listeners = (signal: AbortSignal) => getEventListeners(signal, "abort").length;
+
+    it("leaves no listener on the caller's signal after a buffered response or a failure", async () => {
+      const { signal } = new AbortController();
+      await runAttempt(async () => Response.json({ ok: true }), call(signal), limits);
+      expect(listeners(signal)).toBe(0);
+      await runAttempt(async () => Promise.reject(new Error("reset")), call(signal), limits);
+      expect(listeners(signal)).toBe(0);
+    });
+
+    it("keeps one listener while a handed-over stream is read, gone once it fired", async () => {
+      const controller = new AbortController();
+      const { stream } = observedBody([new Uint8Array(3)]);
+      await runAttempt(async () => new Response(stream), call(controller.signal), {
+        ...limits,
+        stream: true,
+      });
+      expect(listeners(controller.signal)).toBe(1);
+      controller.abort(new Error("stop"));
+      expect(listeners(controller.signal)).toBe(0);
+    });
+
+    it("keeps no listener for a streamed 2xx without a body (nothing to cancel)", async () => {
+      const { signal } = new AbortController();
+      const empty = new Response(null, { status: 204 });
+      const outcome = await runAttempt(async () => empty, call(signal), { ...limits, stream: true });
+      expect(outcome.response).toBe(empty);
+      expect(listeners(signal)).toBe(0);
+    });
+
+    it("stops the timer at the hand-over: the caller reads a stream at its own pace", async () => {
+      vi.useFakeTimers();
+      const { stream, seen } = observedBody([new Uint8Array([7, 8])]);
+      const outcome = await runAttempt(async () => new Response(stream), call(), {
+        ...limits,
+        timeout: 50,
+        stream: true,
+      });
+      vi.advanceTimersByTime(10_000);
+      expect(seen.cancelled).toBe(false);
+      expect(new Uint8Array(await outcome.response!.arrayBuffer())).toEqual(new Uint8Array([7, 8]));
+    });
   });
 });
