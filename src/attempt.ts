@@ -159,7 +159,9 @@ async function readBody(response: Response, cutoff: Cutoff, maxBytes: number): P
     } catch (cause) {
       if (response.ok) {
         const reason =
-          cause instanceof Error ? cause.message.replace(/, ".*" is not valid JSON$/s, "") : "parse error";
+          cause instanceof Error
+            ? cause.message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, "")
+            : "parse error";
         const detail = `the ${response.status} response body (${bytes.byteLength} bytes) is not valid JSON: ${reason}`;
         return { failure: { kind: "invalid-body", cause: undefined, detail, status: response.status } };
       }

@@ -200,10 +200,25 @@ describe("runAttempt: JSON bodies", () => {
     },
   );
 
-  // Found here, not fixed (src/ behaviour is the lead's): for a longer body V8 quotes an excerpt as
-  // `"…"...` or `..."…"...`, which the message's cut (a quote right before "is not valid JSON") misses,
-  // so about 20 characters of the body stay in the detail.
-  it.todo("cuts V8's excerpt of a body longer than 20 characters out of the detail too");
+  // For a longer body V8 quotes an excerpt as `"…"...` (from the start) or `..."…"...` (around the
+  // error); neither may reach the detail.
+  it.each([
+    ["from its start", `not json: dapi-${"0".repeat(40)}`, "Unexpected token 'o'"],
+    [
+      "around the error",
+      `[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,dapi-${"7".repeat(30)}]`,
+      "Unexpected token 'd'",
+    ],
+  ])(
+    "cuts V8's excerpt of a body longer than 20 characters out of the detail (%s)",
+    async (_where, text, reason) => {
+      const outcome = await attempt(new Response(text, { headers: { "content-type": "application/json" } }));
+      expect(outcome.failure?.detail).toBe(
+        `the 200 response body (${text.length} bytes) is not valid JSON: ${reason}`,
+      );
+      expect(outcome.failure?.detail).not.toContain("dapi");
+    },
+  );
 
   it("hands a 2xx body of another type over unparsed", async () => {
     const outcome = await attempt(new Response("not json", { headers: { "content-type": "text/plain" } }));
