@@ -11,7 +11,8 @@ export default defineConfig({
     include: scoped?.length
       ? scoped
       : [
-          "test/{attempt,attempt-response,auth,buffered-response,call,call-checks,client,cutoff,errors,failures,idempotency}.test.ts",
+          "test/{attempt,attempt-response,auth,buffered-response,call,call-checks,client,client-calls,client-create,cutoff}.test.ts",
+          "test/{errors,failures,idempotency,outgoing}.test.ts",
           "test/{page-guard,paginate,query,redact,response-errors,retry-decision,retry-timing,sleep,transport,unwrap}.test.ts",
           // Beside the request path: config, waiters, statements, not-found mapping, the CLI's doctor.
           "test/{config,waiters,statements,not-found-overrides}.test.ts",

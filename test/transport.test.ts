@@ -5,7 +5,7 @@
  */
 import { inspect } from "node:util";
 import { describe, expect, it, vi } from "vitest";
-import { readCallOptions, type Send, STREAM_KEY } from "../src/call.js";
+import { readCallOptions, type Send, STREAM_KEY, staleSocketErrors } from "../src/call.js";
 import type { RetryEvent } from "../src/config.js";
 import type { Cutoff } from "../src/cutoff.js";
 import { DatabricksAuthError, DatabricksConnectionError, DatabricksTimeoutError } from "../src/errors.js";
@@ -496,5 +496,56 @@ describe("what the transport hands on (mutation-testing finds)", () => {
     expect((error as Error).message).toBe(
       "Timed out: no response headers within 20 ms (GET /api/2.1/clusters/get). Raise timeout (per attempt) for slow operations, or check the gateway's backend timeout.",
     );
+  });
+});
+
+// node-send.ts marks the error of a request sent on a reused keep-alive socket that the server had
+// already closed (Node: `request.reusedSocket`, https://nodejs.org/api/http.html#requestreusedsocket,
+// which suggests retrying exactly this case). The transport re-sends such a call at once, once.
+describe("a kept-alive socket found closed", () => {
+  /** A fresh marked error per attempt, as node-send builds one per request. */
+  const stale = () => () => {
+    const error = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    staleSocketErrors.add(error);
+    return Promise.reject(error);
+  };
+
+  it("sends a GET again at once, even with maxRetries: 0, and reports it with no delay", async () => {
+    const events: RetryEvent[] = [];
+    const { send, sent } = scripted(stale(), ok({ cluster_id: "c-1" }));
+    const response = await transport(send, { maxRetries: 0, onRetry: (event) => events.push(event) })(get());
+    expect(await response.json()).toEqual({ cluster_id: "c-1" });
+    expect(sent).toHaveLength(2);
+    expect(events).toEqual([
+      { attempt: 1, delay: 0, reason: "network", method: "GET", path: "/api/2.1/clusters/get" },
+    ]);
+  });
+
+  it("sends it again only once: a second closed socket is a failure like any other", async () => {
+    const { send, sent } = scripted(stale(), stale(), ok());
+    const error = await transport(send, { maxRetries: 0 })(get()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabricksConnectionError);
+    expect(sent).toHaveLength(2);
+  });
+
+  it("is re-sent even after the call's retries were spent on other failures", async () => {
+    const { send, sent } = scripted(networkError(), stale(), ok({ cluster_id: "c-1" }));
+    const response = await transport(send, { maxRetries: 1 })(get());
+    expect(response.status).toBe(200);
+    expect(sent).toHaveLength(3);
+  });
+
+  it("does not re-send a POST that is not safe to repeat: it may have been carried out", async () => {
+    const { send, sent } = scripted(stale(), ok());
+    await expect(transport(send, { maxRetries: 0 })(post("/api/2.1/clusters/create", {}))).rejects.toThrow(
+      /Not retried/,
+    );
+    expect(sent).toHaveLength(1);
+  });
+
+  it("an unmarked network failure with maxRetries: 0 is not sent again", async () => {
+    const { send, sent } = scripted(networkError(), ok());
+    await expect(transport(send, { maxRetries: 0 })(get())).rejects.toThrow(DatabricksConnectionError);
+    expect(sent).toHaveLength(1);
   });
 });
