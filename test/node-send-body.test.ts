@@ -143,6 +143,12 @@ describe("the body read whole (readAllBytes)", () => {
     await expect(direct(response).readAllBytes(100)).rejects.toMatchObject({ code: "ECONNRESET" });
   });
 
+  it("fails when the read starts as the connection is being torn down", async () => {
+    await expect(readAsConnectionCloses((r) => direct(r).readAllBytes(100))).rejects.toThrow(
+      "the connection closed before the response body ended",
+    );
+  });
+
   it("refuses to read again once the body was handed over as a stream", async () => {
     const server = await httpServer();
     const response = await nodeSend()(outgoing(`${server.origin}/x`), new Cutoff());
@@ -150,6 +156,25 @@ describe("the body read whole (readAllBytes)", () => {
     await expect(direct(response).readAllBytes(100)).rejects.toThrow("Body has already been read");
   });
 });
+
+/**
+ * A response whose connection is being torn down as its body is first read: node:http already failed
+ * the message while nothing listened, and emits its 'close' a tick later. The read must fail, not wait.
+ */
+async function readAsConnectionCloses<T>(read: (response: Response) => Promise<T>): Promise<T> {
+  const server = await rawServer((socket) =>
+    socket.write("HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc"),
+  );
+  const agent = new Agent({ keepAlive: true });
+  const connect = vi.spyOn(agent, "createConnection");
+  const response = await nodeSend(agent)(outgoing(`${server.origin}/x`), new Cutoff());
+  const socket = connect.mock.results[0]!.value as Socket;
+  const reading = new Promise<T>((resolve, reject) =>
+    socket.once("close", () => process.nextTick(() => read(response).then(resolve, reject))),
+  );
+  socket.destroy();
+  return reading;
+}
 
 describe("the body as a stream", () => {
   it("stops reading the socket while the reader is behind, and reads on when it catches up", async () => {
@@ -160,13 +185,14 @@ describe("the body as a stream", () => {
     const response = await nodeSend(agent)(outgoing(`${server.origin}/x`), new Cutoff());
     const socket = connect.mock.results[0]!.value as Socket;
     const reader = response.body!.getReader();
-    const chunks = [(await reader.read()).value!];
-    // Without backpressure the whole body would flow in and the socket go back to the agent.
+    // Nothing read yet: without backpressure the whole body would flow in and the socket go back
+    // to the agent.
     const first = await Promise.race([
       new Promise((resolve) => socket.once("pause", () => resolve("socket paused"))),
       new Promise((resolve) => agent.once("free", () => resolve("body read in full"))),
     ]);
     expect(first).toBe("socket paused");
+    const chunks: Uint8Array[] = [];
     for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
     expect(Buffer.concat(chunks).equals(pattern(size))).toBe(true);
     agent.destroy();
@@ -178,6 +204,46 @@ describe("the body as a stream", () => {
     );
     const response = await nodeSend()(outgoing(`${server.origin}/x`), new Cutoff());
     await expect(response.text()).rejects.toMatchObject({ code: "ECONNRESET" });
+  });
+
+  it("fails when the stream starts as the connection is being torn down", async () => {
+    await expect(readAsConnectionCloses((r) => r.text())).rejects.toThrow(
+      "the connection closed before the response body ended",
+    );
+  });
+
+  it("closes the connection when cancelled with a read pending and the body still in the socket", async () => {
+    const server = await httpServer((_request, response) => response.end(pattern(2_000_000)));
+    const agent = new Agent({ keepAlive: true });
+    const connect = vi.spyOn(agent, "createConnection");
+    const response = await nodeSend(agent)(outgoing(`${server.origin}/x`), new Cutoff());
+    const socket = connect.mock.results[0]!.value as Socket;
+    const reader = response.body!.getReader();
+    await new Promise((resolve) => socket.once("pause", resolve));
+    // The read resumes the socket, which still hands over what it holds after the cancel.
+    void reader.read();
+    await reader.cancel();
+    await closed(server.sockets[0]!);
+    agent.destroy();
+  });
+
+  it("closes the connection when cancelled with the rest of the body waiting unread", async () => {
+    const head = "HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\n";
+    const server = await rawServer((socket) => socket.write(`${head}abc`));
+    const agent = new Agent({ keepAlive: true });
+    const connect = vi.spyOn(agent, "createConnection");
+    const response = await nodeSend(agent)(outgoing(`${server.origin}/x`), new Cutoff());
+    const socket = connect.mock.results[0]!.value as Socket;
+    const reader = response.body!.getReader();
+    // The stream takes "abc" in and waits for a read; the rest of the body arrives meanwhile, so
+    // the message ends (in node:http) just after the cancel.
+    await new Promise(setImmediate);
+    server.sockets[0]!.write("def");
+    await vi.waitFor(() => expect(socket.bytesRead).toBe(head.length + 6));
+    void reader.read();
+    await reader.cancel();
+    await closed(server.sockets[0]!);
+    agent.destroy();
   });
 
   it("fails at once when the attempt is cut off, chunks queued or not, and drops the connection", async () => {

@@ -31,7 +31,9 @@ describe("where a request goes", () => {
       "/dbw-01/api/2.1/clusters/get?cluster_id=c-1",
       "/api/2.0/workspace/list?path=/Users/a@b.c&x=$1:(2)*!~",
       "/a b/c?q=x y",
+      "/a b/c",
       '/"<>{}|^`',
+      '/"q"/x',
       "/ü",
       "/a/../b/./c",
       "/a/%2e%2E/b/%2E/c",
@@ -41,8 +43,45 @@ describe("where a request goes", () => {
     ];
     for (const path of paths) await fetchText(send, server.origin + path);
     expect(server.received.map((r) => r.url)).toEqual(paths.map((path) => target(server.origin + path)));
-    expect(server.received[4]!.url).toBe("/%C3%BC");
-    expect(server.received[5]!.url).toBe("/b/c");
+    expect(server.received[3]!.url).toBe("/a%20b/c");
+    expect(server.received[6]!.url).toBe("/%C3%BC");
+    expect(server.received[7]!.url).toBe("/b/c");
+  });
+
+  it("parses only a URL that slicing off the last origin would not give as new URL does", async () => {
+    const server = await httpServer();
+    const parsed: string[] = [];
+    vi.stubGlobal(
+      "URL",
+      class extends URL {
+        constructor(url: string | URL, base?: string | URL) {
+          super(url, base);
+          parsed.push(String(url).slice(server.origin.length));
+        }
+      },
+    );
+    const send = nodeSend();
+    const paths = [
+      "/api/2.1/jobs/get?job_id=1",
+      "/api/2.1/jobs/list?limit=25&offset=0",
+      "/a b",
+      "/a/../b",
+      "/c",
+    ];
+    try {
+      for (const path of paths) await fetchText(send, server.origin + path);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    // The first URL sets the origin; of the rest only those needing escaping or dot-segment removal.
+    expect(parsed).toEqual(["/api/2.1/jobs/get?job_id=1", "/a b", "/a/../b"]);
+    expect(server.received.map((r) => r.url)).toEqual([
+      "/api/2.1/jobs/get?job_id=1",
+      "/api/2.1/jobs/list?limit=25&offset=0",
+      "/a%20b",
+      "/b",
+      "/c",
+    ]);
   });
 
   it("sends each request to its own origin when a client alternates between two", async () => {
