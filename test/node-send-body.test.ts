@@ -1,27 +1,28 @@
 /**
  * The Response `nodeSend` (src/node-send.ts) builds from what a loopback server answered: status,
  * reason phrase and raw headers as received; no body for 204/205/304 and HEAD (the socket still goes
- * back to the agent); the body read whole by `readAllBytes` (the attempt's path) or streamed with
- * backpressure; a body cut short, over the limit, cancelled or cut off by the attempt's cutoff.
+ * back to the agent); the body read whole by `readAllBytes` (the attempt's path), cut short or over
+ * the limit. The body as a stream: test/node-send-stream.test.ts.
  */
 import { Agent } from "node:http";
-import type { Socket } from "node:net";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { DirectBody } from "../src/call.js";
 import { Cutoff } from "../src/cutoff.js";
 import { nodeSend } from "../src/node-send.js";
-import { closed, httpServer, outgoing, rawServer } from "./node-send-servers.js";
+import {
+  closed,
+  httpServer,
+  outgoing,
+  pattern,
+  rawServer,
+  readAsConnectionCloses,
+} from "./node-send-servers.js";
 
 const direct = (response: Response) => response as Response & DirectBody;
 
-/** A body of `size` bytes that is not the same byte repeated, so misplaced chunks show. */
-const pattern = (size: number) => {
-  const bytes = Buffer.alloc(size);
-  for (let i = 0; i < size; i++) bytes[i] = (i * 7 + (i >> 8)) & 255;
-  return bytes;
-};
-
 describe("status, reason phrase and headers", () => {
+  // A Response's status is 200–599 ("initialize a response", step 1:
+  // https://fetch.spec.whatwg.org/#response-class; WPT fetch/api/response/response-error.any.js).
   it.each([0, 99, 101, 600, 999])(
     "fails on status %i as fetch does, and drops the connection",
     async (status) => {
@@ -71,6 +72,7 @@ describe("status, reason phrase and headers", () => {
 });
 
 describe("responses without a body", () => {
+  // 204, 205 and 304 are the fetch standard's null body statuses (https://fetch.spec.whatwg.org/#null-body-status).
   it("has a null body for 204, 205, 304 and HEAD, and the socket goes back to the agent", async () => {
     const server = await httpServer((request, response) => {
       const status = Number(request.url!.slice(1));
@@ -154,136 +156,5 @@ describe("the body read whole (readAllBytes)", () => {
     const response = await nodeSend()(outgoing(`${server.origin}/x`), new Cutoff());
     expect(await response.text()).toBe("ok");
     await expect(direct(response).readAllBytes(100)).rejects.toThrow("Body has already been read");
-  });
-});
-
-/**
- * A response whose connection is being torn down as its body is first read: node:http already failed
- * the message while nothing listened, and emits its 'close' a tick later. The read must fail, not wait.
- */
-async function readAsConnectionCloses<T>(read: (response: Response) => Promise<T>): Promise<T> {
-  const server = await rawServer((socket) =>
-    socket.write("HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc"),
-  );
-  const agent = new Agent({ keepAlive: true });
-  const connect = vi.spyOn(agent, "createConnection");
-  const response = await nodeSend(agent)(outgoing(`${server.origin}/x`), new Cutoff());
-  const socket = connect.mock.results[0]!.value as Socket;
-  const reading = new Promise<T>((resolve, reject) =>
-    socket.once("close", () => process.nextTick(() => read(response).then(resolve, reject))),
-  );
-  socket.destroy();
-  return reading;
-}
-
-describe("the body as a stream", () => {
-  it("stops reading the socket while the reader is behind, and reads on when it catches up", async () => {
-    const size = 2_000_000;
-    const server = await httpServer((_request, response) => response.end(pattern(size)));
-    const agent = new Agent({ keepAlive: true });
-    const connect = vi.spyOn(agent, "createConnection");
-    const response = await nodeSend(agent)(outgoing(`${server.origin}/x`), new Cutoff());
-    const socket = connect.mock.results[0]!.value as Socket;
-    const reader = response.body!.getReader();
-    // Nothing read yet: without backpressure the whole body would flow in and the socket go back
-    // to the agent.
-    const first = await Promise.race([
-      new Promise((resolve) => socket.once("pause", () => resolve("socket paused"))),
-      new Promise((resolve) => agent.once("free", () => resolve("body read in full"))),
-    ]);
-    expect(first).toBe("socket paused");
-    const chunks: Uint8Array[] = [];
-    for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
-    expect(Buffer.concat(chunks).equals(pattern(size))).toBe(true);
-    agent.destroy();
-  });
-
-  it("fails when the connection closes before the body ended", async () => {
-    const server = await rawServer((socket) =>
-      socket.end("HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc"),
-    );
-    const response = await nodeSend()(outgoing(`${server.origin}/x`), new Cutoff());
-    await expect(response.text()).rejects.toMatchObject({ code: "ECONNRESET" });
-  });
-
-  it("fails when the stream starts as the connection is being torn down", async () => {
-    await expect(readAsConnectionCloses((r) => r.text())).rejects.toThrow(
-      "the connection closed before the response body ended",
-    );
-  });
-
-  it("closes the connection when cancelled with a read pending and the body still in the socket", async () => {
-    const server = await httpServer((_request, response) => response.end(pattern(2_000_000)));
-    const agent = new Agent({ keepAlive: true });
-    const connect = vi.spyOn(agent, "createConnection");
-    const response = await nodeSend(agent)(outgoing(`${server.origin}/x`), new Cutoff());
-    const socket = connect.mock.results[0]!.value as Socket;
-    const reader = response.body!.getReader();
-    await new Promise((resolve) => socket.once("pause", resolve));
-    // The read resumes the socket, which still hands over what it holds after the cancel.
-    void reader.read();
-    await reader.cancel();
-    await closed(server.sockets[0]!);
-    agent.destroy();
-  });
-
-  it("closes the connection when cancelled with the rest of the body waiting unread", async () => {
-    const head = "HTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\n";
-    const server = await rawServer((socket) => socket.write(`${head}abc`));
-    const agent = new Agent({ keepAlive: true });
-    const connect = vi.spyOn(agent, "createConnection");
-    const response = await nodeSend(agent)(outgoing(`${server.origin}/x`), new Cutoff());
-    const socket = connect.mock.results[0]!.value as Socket;
-    const reader = response.body!.getReader();
-    // The stream takes "abc" in and waits for a read; the rest of the body arrives meanwhile, so
-    // the message ends (in node:http) just after the cancel.
-    await new Promise(setImmediate);
-    server.sockets[0]!.write("def");
-    await vi.waitFor(() => expect(socket.bytesRead).toBe(head.length + 6));
-    void reader.read();
-    await reader.cancel();
-    await closed(server.sockets[0]!);
-    agent.destroy();
-  });
-
-  it("fails at once when the attempt is cut off, chunks queued or not, and drops the connection", async () => {
-    const server = await httpServer((_request, response) => {
-      response.writeHead(200, { "content-length": "1000000" });
-      response.write(pattern(100_000));
-    });
-    const cutoff = new Cutoff();
-    const response = await nodeSend()(outgoing(`${server.origin}/x`), cutoff);
-    const reader = response.body!.getReader();
-    expect((await reader.read()).done).toBe(false);
-    await vi.waitFor(() => expect(server.sockets).toHaveLength(1));
-    const reason = new Error("attempt timed out");
-    cutoff.abort(reason);
-    await expect(reader.read()).rejects.toBe(reason);
-    await closed(server.sockets[0]!);
-  });
-
-  it("fails at once when the attempt was cut off before the body was touched", async () => {
-    const server = await httpServer((_request, response) => {
-      response.writeHead(200, { "content-length": "10" });
-      response.write("abc");
-    });
-    const cutoff = new Cutoff();
-    const response = await nodeSend()(outgoing(`${server.origin}/x`), cutoff);
-    const reason = new Error("attempt timed out");
-    cutoff.abort(reason);
-    await expect(response.text()).rejects.toBe(reason);
-    await closed(server.sockets[0]!);
-  });
-
-  it("closes the connection when the reader cancels", async () => {
-    const server = await httpServer((_request, response) => {
-      response.writeHead(200, { "content-length": "10" });
-      response.write("abc");
-    });
-    const response = await nodeSend()(outgoing(`${server.origin}/x`), new Cutoff());
-    const reader = response.body!.getReader();
-    expect(Buffer.from((await reader.read()).value!).toString()).toBe("abc");
-    await reader.cancel();
-    await closed(server.sockets[0]!);
   });
 });

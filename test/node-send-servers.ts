@@ -3,10 +3,17 @@
  * what reached it and counts connections, and a raw TCP server that answers with bytes as written
  * (statuses and framings node:http's server would not produce).
  */
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import {
+  Agent,
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
 import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from "node:net";
-import { afterEach } from "vitest";
+import { afterEach, vi } from "vitest";
 import type { Outgoing } from "../src/call.js";
+import { Cutoff } from "../src/cutoff.js";
+import { nodeSend } from "../src/node-send.js";
 
 export interface Received {
   method: string;
@@ -75,3 +82,29 @@ export function outgoing(url: string, over: Partial<Outgoing> = {}): Outgoing {
 /** Resolves once `socket` closes. */
 export const closed = (socket: Socket) =>
   new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once("close", () => resolve())));
+
+/** A body of `size` bytes that is not the same byte repeated, so misplaced chunks show. */
+export const pattern = (size: number) => {
+  const bytes = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) bytes[i] = (i * 7 + (i >> 8)) & 255;
+  return bytes;
+};
+
+/**
+ * A response whose connection is being torn down as its body is first read: node:http already failed
+ * the message while nothing listened, and emits its 'close' a tick later. The read must fail, not wait.
+ */
+export async function readAsConnectionCloses<T>(read: (response: Response) => Promise<T>): Promise<T> {
+  const server = await rawServer((socket) =>
+    socket.write("HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc"),
+  );
+  const agent = new Agent({ keepAlive: true });
+  const connect = vi.spyOn(agent, "createConnection");
+  const response = await nodeSend(agent)(outgoing(`${server.origin}/x`), new Cutoff());
+  const socket = connect.mock.results[0]!.value as Socket;
+  const reading = new Promise<T>((resolve, reject) =>
+    socket.once("close", () => process.nextTick(() => read(response).then(resolve, reject))),
+  );
+  socket.destroy();
+  return reading;
+}
