@@ -72,7 +72,8 @@ describe("status, reason phrase and headers", () => {
 });
 
 describe("responses without a body", () => {
-  // 204, 205 and 304 are the fetch standard's null body statuses (https://fetch.spec.whatwg.org/#null-body-status).
+  // 204, 205 and 304: the fetch standard's null body statuses
+  // (https://fetch.spec.whatwg.org/#null-body-status).
   it("has a null body for 204, 205, 304 and HEAD, and the socket goes back to the agent", async () => {
     const server = await httpServer((request, response) => {
       const status = Number(request.url!.slice(1));
