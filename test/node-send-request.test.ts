@@ -48,7 +48,8 @@ describe("where a request goes", () => {
     expect(server.received[7]!.url).toBe("/b/c");
   });
 
-  it("parses only a URL that slicing off the last origin would not give as new URL does", async () => {
+  // A client sends to one origin, so node-send slices URLs on it instead of parsing each one again.
+  it("parses a URL again only when slicing off the client's origin would not give what new URL gives", async () => {
     const server = await httpServer();
     const parsed: string[] = [];
     vi.stubGlobal(
