@@ -191,12 +191,10 @@ function readIncoming(
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
     incoming.on("data", (chunk: Buffer) => {
-      if (over) return;
       size += chunk.byteLength;
       if (size <= maxBytes) return void chunks.push(chunk);
-      over = true;
+      // Past the limit for good: any chunk still emitted after destroy() lands here too, harmlessly.
       chunks.length = 0;
       incoming.destroy();
       resolve(undefined);
@@ -240,7 +238,6 @@ function bodyStream(incoming: IncomingMessage, cutoff: Cutoff): ReadableStream<U
         incoming.destroy();
       };
       stopListening = cutoff.onAbort(finish);
-      if (settled) return;
       incoming.on("data", (chunk: Buffer) => {
         if (settled) return;
         controller.enqueue(chunk);
