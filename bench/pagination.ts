@@ -9,11 +9,13 @@ import {
   type Comparison,
   collectGarbage,
   compareAgainst,
+  type Figures,
   type Summary,
   summarize,
   timed,
 } from "./measure.js";
-import type { Target } from "./requests.js";
+import { withSides } from "./side-runner.js";
+import type { Target } from "./sides.js";
 
 /** Items per page, as the benchmark requests them (Databricks' own default is 20, its maximum 100). */
 export const PAGE_SIZE = 100;
@@ -76,24 +78,41 @@ function viaLoop(target: Target, total: number, timeout?: number): Walk {
   };
 }
 
+/** The list walks that run as sides of their own (side-process.ts). */
+export type ListSide = "loop" | "paginate" | "loopTimeout";
+
+/** One timed walk of a `total`-item list through `side`: ms per list, wall and CPU. */
+export function listRun(
+  target: Target,
+  side: ListSide,
+  total: number,
+): () => Promise<Figures<"wall" | "cpu">> {
+  const walk =
+    side === "paginate"
+      ? viaPaginate(target, total)
+      : viaLoop(target, total, side === "loopTimeout" ? 60_000 : undefined);
+  return () =>
+    timed(1000, async () => {
+      const count = await walk(() => {});
+      if (count !== total) throw new Error(`Bench pagination saw ${count} of ${total} items.`);
+    });
+}
+
 /**
  * Time (ms, wall and CPU) for a `total`-item list, against the hand-written loop in the same rounds:
- * `paginate`, and the hand loop with an abortable per-page timeout (the reference point).
+ * `paginate`, and the hand loop with an abortable per-page timeout (the reference point), each side
+ * in a process of its own, as the request scenarios are.
  */
 export async function paginationTime(
   target: Target,
   total: number,
   rounds: number,
 ): Promise<Record<"paginate" | "timeout", Record<"wall" | "cpu", Comparison>>> {
-  const whole = (walk: Walk) => () =>
-    timed(1000, async () => {
-      const count = await walk(() => {});
-      if (count !== total) throw new Error(`Bench pagination saw ${count} of ${total} items.`);
-    });
-  return compareAgainst(rounds, whole(viaLoop(target, total)), {
-    paginate: whole(viaPaginate(target, total)),
-    timeout: whole(viaLoop(target, total, 60_000)),
-  });
+  const spec = (side: ListSide) =>
+    ({ kind: "list", side, total, origin: target.origin, key: target.key }) as const;
+  return withSides([spec("loop"), spec("paginate"), spec("loopTimeout")], ([loop, paginate, timeout]) =>
+    compareAgainst(rounds, loop!.run, { paginate: paginate!.run, timeout: timeout!.run }),
+  );
 }
 
 /** Heap above the starting point, in MiB. */

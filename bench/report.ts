@@ -141,7 +141,7 @@ export function renderMarkdown(r: Results, date: Date): string {
     "",
     `- ${date.toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform} ${process.arch}, ${cpu[0]?.model.trim() ?? "unknown CPU"} × ${cpu.length}`,
     "- Server: `node:http` keep-alive on 127.0.0.1 in a child process. The client sends through its default transport (`src/node-send.ts`: `node:http` with Node's keep-alive global agent); raw fetch and the openapi-fetch references use Node's global `fetch` with its default keep-alive dispatcher; the official JS SDK (`@databricks/sdk-experimental`, installed with `npm ci --prefix test/official-sdk`, with the path-prefix shim of test/official-sdk/check.mjs) sends through its own `node:http` path. All send the same key and parse the same JSON.",
-    `- Every figure is min / median / max over ${r.rounds} rounds after one warm-up, with the order of the sides changing every round to cancel drift (A/B pairs alternate AB, BA, …; the request scenarios rotate the client, raw fetch and three reference points). In the request scenarios each side runs in a process of its own (\`bench/side-process.ts\`), as an app runs one client (Analysis, item 13). Goals are judged on the median.`,
+    `- Every figure is min / median / max over ${r.rounds} rounds after one warm-up, with the order of the sides changing every round to cancel drift (A/B pairs alternate AB, BA, …; the request scenarios rotate the client, raw fetch and three reference points). In the request and pagination-time scenarios each side runs in a process of its own (\`bench/side-process.ts\`), as an app runs one client (Analysis, item 13); the heap and retry figures are measured in the benchmark's own process. Goals are judged on the median.`,
     "",
     "## Goals",
     "",
@@ -209,7 +209,7 @@ export function renderMarkdown(r: Results, date: Date): string {
     row(["`paginate`", ...mmm(r.pagination.wall.a, fixed(0))]),
     row(["hand-written loop", ...mmm(r.pagination.wall.b, fixed(0))]),
     row(["ratio", ...mmm(r.pagination.wall.ratio, fixed(3))]),
-    row(["CPU ratio (benchmark process)", ...mmm(r.pagination.cpu.ratio, fixed(3))]),
+    row(["CPU ratio (each side's process)", ...mmm(r.pagination.cpu.ratio, fixed(3))]),
     row([
       "reference: hand loop with an abortable per-page timeout",
       ...mmm(r.paginationTimeout.wall.a, fixed(0)),

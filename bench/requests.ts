@@ -5,9 +5,8 @@
  * openapi-fetch references through Node's global fetch; the official JS SDK, when installed, through
  * its own node:http path.
  */
-import { type ChildProcess, fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { type Comparison, compare, compareAgainst, type Figures, timeCalls } from "./measure.js";
+import { type Comparison, compare, compareAgainst, timeCalls } from "./measure.js";
+import { withSides } from "./side-runner.js";
 import { fail, rawHeaders, type SideName, type Target } from "./sides.js";
 
 export type { Target } from "./sides.js";
@@ -29,45 +28,6 @@ export interface RequestFigures {
   officialSdk?: TimeAndCpu;
 }
 
-/** A side running in its own process (side-process.ts). */
-interface SideProcess {
-  run: () => Promise<Figures<"wall" | "cpu">>;
-  stop: () => void;
-}
-
-async function startSide(
-  target: Target,
-  name: SideName,
-  method: "GET" | "POST",
-  count: number,
-  concurrency: number,
-): Promise<SideProcess> {
-  // Inherits the parent's execArgv: the tsx loader, and --expose-gc for the collection before each run.
-  const child: ChildProcess = fork(
-    fileURLToPath(new URL("./side-process.ts", import.meta.url)),
-    [name, method, target.origin, target.key],
-    { stdio: ["ignore", "inherit", "inherit", "ipc"] },
-  );
-  const exited = new Promise<never>((_, reject) =>
-    child.once("exit", (code) => reject(new Error(`Bench side ${name} exited (code ${code}).`))),
-  );
-  exited.catch(() => undefined);
-  const next = () =>
-    Promise.race([new Promise<unknown>((resolve) => child.once("message", resolve)), exited]);
-  await next();
-  return {
-    run: async () => {
-      const answer = next();
-      child.send({ count, concurrency });
-      return (await answer) as Figures<"wall" | "cpu">;
-    },
-    stop: () => {
-      child.removeAllListeners("exit");
-      child.kill();
-    },
-  };
-}
-
 /**
  * `count` GETs of `clusters/get` (or POSTs of `clusters/create`) at `concurrency`: the client and
  * three reference points (and the official SDK, for GETs), all against raw fetch, interleaved in the
@@ -82,19 +42,16 @@ export async function requestOverhead(
 ): Promise<RequestFigures> {
   const names: SideName[] = ["client", "timeout", "openapiFetch", "floor"];
   if (method === "GET" && target.official) names.push("officialSdk");
-  const started: SideProcess[] = [];
-  try {
-    for (const name of ["raw", ...names] as const)
-      started.push(await startSide(target, name, method, count, concurrency));
-    const [raw, ...sides] = started;
-    return (await compareAgainst(
+  const spec = (side: SideName) =>
+    ({ kind: "request", side, method, count, concurrency, origin: target.origin, key: target.key }) as const;
+  return withSides([spec("raw"), ...names.map(spec)], async ([raw, ...sides]) => {
+    const figures = await compareAgainst(
       rounds,
       raw!.run,
       Object.fromEntries(names.map((name, i) => [name, sides[i]!.run])),
-    )) as unknown as RequestFigures;
-  } finally {
-    for (const side of started) side.stop();
-  }
+    );
+    return figures as unknown as RequestFigures;
+  });
 }
 
 /** Unique ids, so each call meets exactly one 429 before its success. */

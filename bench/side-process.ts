@@ -1,36 +1,40 @@
 /**
- * One side of a request scenario in a process of its own, forked by requests.ts. Sides that share a
+ * One side of a scenario in a process of its own, started by side-runner.ts. Sides that share a
  * process share more than an app would: the feedback of openapi-fetch's closures (three sides build an
  * openapi-fetch client), node:http's and undici's code paths, and the heap one side's garbage leaves for
- * the next round. An app runs one client, so each side runs alone; the parent still interleaves the
- * rounds (measure.ts) to cancel drift.
+ * the next. An app runs one client, so each side runs alone; the parent still interleaves the rounds
+ * (measure.ts) to cancel drift.
  *
- *   argv: <side> <GET|POST> <origin> <key>; messages: { count, concurrency } → { wall, cpu }
+ *   argv: a SideSpec as JSON; each "run" message → one run's { wall, cpu }
  */
 import { timeCalls } from "./measure.js";
+import { type ListSide, listRun } from "./pagination.js";
 import { loadOfficialSdk, loadSdk } from "./sdk.js";
+import type { SideSpec } from "./side-runner.js";
 import { SIDES, type SideName, sideCall } from "./sides.js";
 
-const [name, method, origin, key] = process.argv.slice(2);
-if (!SIDES.includes(name as SideName) || (method !== "GET" && method !== "POST") || !origin || !key)
-  throw new Error("Usage: side-process.ts <side> <GET|POST> <origin> <key> (forked by bench/requests.ts)");
+const spec = JSON.parse(process.argv[2] ?? "{}") as SideSpec;
+const target = {
+  sdk: await loadSdk(),
+  official: spec.side === "officialSdk" ? await loadOfficialSdk() : undefined,
+  origin: spec.origin,
+  key: spec.key,
+};
 
-const call = sideCall(
-  {
-    sdk: await loadSdk(),
-    official: name === "officialSdk" ? await loadOfficialSdk() : undefined,
-    origin,
-    key,
-  },
-  name as SideName,
-  method,
-);
+let run: () => Promise<unknown>;
+if (spec.kind === "request") {
+  if (!SIDES.includes(spec.side as SideName)) throw new Error(`Unknown request side ${spec.side}`);
+  const call = sideCall(target, spec.side as SideName, spec.method);
+  run = () => timeCalls(spec.count, spec.concurrency, call);
+} else {
+  run = listRun(target, spec.side as ListSide, spec.total);
+}
 
-// No forced collection before a round: with no other side in this heap there is nothing to keep from
+// No forced collection before a run: with no other side in this heap there is nothing to keep from
 // being billed to this one, and a full GC shrinks the young generation that the next requests then
-// grow back (Analysis, item 13), which no app pays every couple of thousand calls.
-process.on("message", (message: { count: number; concurrency: number }) => {
-  timeCalls(message.count, message.concurrency, call).then(
+// grow back (bench/results.md, Analysis item 13), which no app pays every couple of thousand calls.
+process.on("message", () => {
+  run().then(
     (figures) => process.send?.(figures),
     (error: unknown) => {
       console.error(error);
