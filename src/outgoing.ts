@@ -55,6 +55,15 @@ async function fromRequest(request: Request): Promise<Outgoing> {
     headers: new Headers(request.headers),
     body: request.body === null ? null : await request.arrayBuffer(),
     signal: request.signal,
-    init: {},
+    // The call's other fetch options live on the Request (its getters, which a spread would not copy).
+    init: {
+      cache: request.cache,
+      credentials: request.credentials,
+      integrity: request.integrity,
+      keepalive: request.keepalive,
+      mode: request.mode,
+      referrer: request.referrer,
+      referrerPolicy: request.referrerPolicy,
+    },
   };
 }

@@ -133,6 +133,29 @@ describe("a call's own fetch", () => {
     expect(got).toHaveLength(1);
   });
 
+  // A call with middleware goes through a real Request (openapi-fetch promises middleware one); the
+  // call's other fetch options must survive that as they do without middleware.
+  it("gets the call's other fetch options also when the call has middleware", async () => {
+    const small = recordingFetch(() => Response.json({ clusters: [] }));
+    const seenByMiddleware: Request[] = [];
+    const middleware = [
+      { onRequest: ({ request }: { request: Request }) => void seenByMiddleware.push(request) },
+    ];
+    await unwrap(
+      client().GET("/api/2.1/clusters/list", {
+        fetch: small.fetch,
+        cache: "no-store",
+        keepalive: true,
+        middleware,
+      }),
+    );
+    expect(seenByMiddleware[0]?.cache).toBe("no-store");
+    expect(small.got[0]?.request.cache).toBe("no-store");
+    expect(small.got[0]?.request.keepalive).toBe(true);
+    // Redirects are never followed, whatever the call asked (attempt.ts).
+    expect(small.got[0]?.request.redirect).toBe("manual");
+  });
+
   // FetchLike (options.ts) promises the attempt's signal in fetch's own init too: undici links a
   // Request's copies to the caller's signal only weakly (call.ts, `Send`).
   it("gets the attempt's signal in its own init, and that signal ends the attempt", async () => {

@@ -6,6 +6,17 @@ const URL_ = "https://apim.example.net/dbw-01/api/2.1/clusters/create";
 const text = (body: Outgoing["body"]) =>
   body === null ? null : typeof body === "string" ? body : new TextDecoder().decode(body);
 
+/** A Request's own fetch options when none are given (Fetch standard, "new Request(input, init)"). */
+const REQUEST_DEFAULTS = {
+  cache: "default",
+  credentials: "same-origin",
+  integrity: "",
+  keepalive: false,
+  mode: "cors",
+  referrer: "about:client",
+  referrerPolicy: "",
+};
+
 describe("PlannedRequest", () => {
   it("keeps the URL and the very init it was given, and reads the method from it", () => {
     const init: RequestInit = { method: "POST", body: "{}" };
@@ -65,7 +76,7 @@ describe("toOutgoing", () => {
     expect(out.headers.get("x-trace")).toBe("t");
     expect(out.body).toBeInstanceOf(ArrayBuffer);
     expect(text(out.body)).toContain('name="scope"\r\n\r\ns-1');
-    expect(out.init).toEqual({});
+    expect(out.init).toEqual(REQUEST_DEFAULTS);
     expect(out.signal).toBeInstanceOf(AbortSignal);
 
     const params = await toOutgoing(
@@ -88,7 +99,7 @@ describe("toOutgoing", () => {
     expect(out.headers).toBeInstanceOf(Headers);
     expect(out.headers.get("x-trace")).toBe("t");
     expect(text(out.body)).toBe('{"a":1}');
-    expect(out.init).toEqual({});
+    expect(out.init).toEqual(REQUEST_DEFAULTS);
 
     const bare = await toOutgoing(new PlannedRequest(URL_));
     expect(bare).toMatchObject({ url: URL_, method: "GET", body: null, init: {} });
@@ -101,6 +112,9 @@ describe("toOutgoing", () => {
       headers: { "content-type": "application/json" },
       body: '{"a":1}',
       signal: controller.signal,
+      cache: "no-store",
+      keepalive: true,
+      referrerPolicy: "no-referrer",
     });
     const out = await toOutgoing(request);
     expect(out.url).toBe(URL_);
@@ -113,7 +127,13 @@ describe("toOutgoing", () => {
     expect(request.headers.get("ocp-apim-subscription-key")).toBeNull();
     expect(out.headers.get("content-type")).toBe("application/json");
     expect(out.signal).toBe(request.signal);
-    expect(out.init).toEqual({});
+    // The call's other fetch options, read off the Request (a spread would miss its getters).
+    expect(out.init).toEqual({
+      ...REQUEST_DEFAULTS,
+      cache: "no-store",
+      keepalive: true,
+      referrerPolicy: "no-referrer",
+    });
 
     const get = await toOutgoing(new Request(URL_));
     expect(get).toMatchObject({ method: "GET", body: null });
