@@ -56,6 +56,7 @@ async function fromRequest(request: Request): Promise<Outgoing> {
     body: request.body === null ? null : await request.arrayBuffer(),
     signal: request.signal,
     // The call's other fetch options live on the Request (its getters, which a spread would not copy).
+    // Node's own RequestInit type leaves out `cache`, which a given fetch may still read.
     init: {
       cache: request.cache,
       credentials: request.credentials,
@@ -64,6 +65,6 @@ async function fromRequest(request: Request): Promise<Outgoing> {
       mode: request.mode,
       referrer: request.referrer,
       referrerPolicy: request.referrerPolicy,
-    },
+    } as RequestInit,
   };
 }
