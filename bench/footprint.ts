@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import ts from "typescript";
 import { type Summary, summarize } from "./measure.js";
 import { DIST_ENTRY, DIST_WAITERS, ROOT } from "./sdk.js";
 
@@ -129,15 +130,63 @@ export interface BundleSize {
   packages: string[];
   /** The largest inputs by minified bytes in the output, largest first. */
   largest: { input: string; bytes: number }[];
+  /** min+gzip bytes once every string or template text over TEXT_KEPT characters is cut to that length. */
+  gzippedShortText: number;
+}
+
+/** Messages cut to this many characters still say which error it is, not what to do about it. */
+export const TEXT_KEPT = 24;
+
+/**
+ * The minified code with every string literal and template text longer than TEXT_KEPT cut short: what
+ * the bundle would weigh if the messages said almost nothing. Parsed, not pattern-matched, so quotes
+ * inside regular expressions and templates are read as the language reads them.
+ */
+export function withShortText(code: string): string {
+  const file = ts.createSourceFile("bundle.js", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const cuts: { start: number; end: number }[] = [];
+  const visit = (node: ts.Node): void => {
+    if (
+      ts.isStringLiteral(node) ||
+      ts.isNoSubstitutionTemplateLiteral(node) ||
+      ts.isTemplateHead(node) ||
+      ts.isTemplateMiddle(node) ||
+      ts.isTemplateTail(node)
+    ) {
+      const text = code.slice(node.getStart(file), node.getEnd());
+      // The delimiters: a quote or backtick before, and a quote, backtick or "${" after.
+      const open = 1;
+      const close = text.endsWith("${") ? 2 : 1;
+      if (text.length - open - close > TEXT_KEPT) {
+        cuts.push({ start: node.getStart(file) + open + TEXT_KEPT, end: node.getEnd() - close });
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  let out = "";
+  let from = 0;
+  for (const cut of cuts) {
+    out += code.slice(from, cut.start);
+    from = cut.end;
+  }
+  return out + code.slice(from);
 }
 
 /** What a typical app imports; a bundler keeps only this (and what it uses). */
 const TYPICAL_APP = `export { createDatabricksClient, unwrap, paginate } from ${JSON.stringify(DIST_ENTRY)};`;
 
-async function bundle(external: string[], entry: "package" | "waiters" | "typical-app"): Promise<BundleSize> {
+/** The client and nothing else: the least any app that sends a request bundles. */
+const CLIENT_ONLY = `export { createDatabricksClient } from ${JSON.stringify(DIST_ENTRY)};`;
+
+async function bundle(
+  external: string[],
+  entry: "package" | "waiters" | "typical-app" | "client-only",
+): Promise<BundleSize> {
+  const stdin = { "typical-app": TYPICAL_APP, "client-only": CLIENT_ONLY } as Record<string, string>;
   const result = await build({
-    ...(entry === "typical-app"
-      ? { stdin: { contents: TYPICAL_APP, resolveDir: ROOT, loader: "js" as const } }
+    ...(stdin[entry] !== undefined
+      ? { stdin: { contents: stdin[entry], resolveDir: ROOT, loader: "js" as const } }
       : { entryPoints: [entry === "package" ? DIST_ENTRY : DIST_WAITERS] }),
     bundle: true,
     minify: true,
@@ -162,6 +211,7 @@ async function bundle(external: string[], entry: "package" | "waiters" | "typica
   return {
     minified: code.length,
     gzipped: gzipSync(code, { level: 9 }).length,
+    gzippedShortText: gzipSync(withShortText(new TextDecoder().decode(code)), { level: 9 }).length,
     packages: [...packages].sort(),
     largest: largest.slice(0, 8),
   };
@@ -172,12 +222,14 @@ export async function bundleSize(): Promise<{
   ours: BundleSize;
   withOpenapiFetch: BundleSize;
   typicalApp: BundleSize;
+  clientOnly: BundleSize;
   waiters: BundleSize;
 }> {
   return {
     ours: await bundle(["openapi-fetch"], "package"),
     withOpenapiFetch: await bundle([], "package"),
     typicalApp: await bundle([], "typical-app"),
+    clientOnly: await bundle([], "client-only"),
     waiters: await bundle([], "waiters"),
   };
 }
