@@ -87,6 +87,8 @@ export type GatewayReason =
   | "operation-not-found"
   | "rate-limited"
   | "quota-exceeded"
+  | "request-rejected"
+  | "response-rejected"
   | "backend-failure"
   | "other";
 

@@ -113,6 +113,10 @@ const GATEWAY_HINTS: Readonly<Record<GatewayReason, string>> = {
   "operation-not-found": "The operation is not in the API's whitelist, or the path or method is wrong.",
   "rate-limited": "The gateway's rate limit was hit; retry after the delay it gave.",
   "quota-exceeded": "The subscription's call quota is used up until its renewal period ends.",
+  "request-rejected":
+    "A gateway policy (a validate-* policy, for one) refused the request before it reached the workspace.",
+  "response-rejected":
+    "The workspace answered, but the gateway's outbound validation refused the response; the platform team can see why in a trace.",
   "backend-failure":
     "APIM could not get an answer from the workspace; quote the activityId to your platform team.",
   other: "",
@@ -193,6 +197,11 @@ function gatewayReason(status: number, message: string): GatewayReason {
   if (status === 404) return "operation-not-found";
   if (status === 429) return "rate-limited";
   if (status === 403 && /quota/i.test(message)) return "quota-exceeded";
+  // Validation policies with action "prevent" answer 400 inbound and 502 outbound, the outbound one
+  // with a fixed public text (azure-docs includes/api-management-validation-policy-error-reference.md).
+  if (status === 400) return "request-rejected";
+  if (status === 502 && /could not be processed due to an internal error/.test(message))
+    return "response-rejected";
   if (status >= 500) return "backend-failure";
   return "other";
 }

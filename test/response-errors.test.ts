@@ -39,8 +39,16 @@ describe("APIM gateway bodies: reason and hint", () => {
     "operation-not-found": "The operation is not in the API's whitelist, or the path or method is wrong.",
     "rate-limited": "The gateway's rate limit was hit; retry after the delay it gave.",
     "quota-exceeded": "The subscription's call quota is used up until its renewal period ends.",
+    "request-rejected":
+      "A gateway policy (a validate-* policy, for one) refused the request before it reached the workspace.",
+    "response-rejected":
+      "The workspace answered, but the gateway's outbound validation refused the response; the platform team can see why in a trace.",
     "backend-failure": BACKEND,
   };
+  // Validation policies (validate-content/-parameters/-headers/-status-code) with action "prevent"
+  // answer 400 inbound and 502 outbound; outbound, and for inbound exceptions, the client reads the fixed
+  // public text below (azure-docs includes/api-management-validation-policy-error-reference.md).
+  const INTERNAL = "The request could not be processed due to an internal error. Contact the API owner.";
   it.each<[status: number, message: string, reason: string]>([
     [401, "Access denied due to missing subscription key.", "missing-subscription-key"],
     [401, "Access denied due to invalid subscription key.", "invalid-subscription-key"],
@@ -52,7 +60,12 @@ describe("APIM gateway bodies: reason and hint", () => {
     // azure-docs#51416): no known reason, so no hint is appended.
     [401, "Unauthorized. Access token is missing or invalid.", "other"],
     [403, "Invalid Token", "other"],
-    [400, "Body of the request does not conform to the definition.", "other"],
+    // A 400 in APIM's shape comes from the gateway's own policies (validation, inbound), never the workspace.
+    [400, "Body of the request does not conform to the definition.", "request-rejected"],
+    [400, "Unspecified query parameter foo is not allowed.", "request-rejected"],
+    [400, INTERNAL, "request-rejected"],
+    [502, INTERNAL, "response-rejected"],
+    [500, INTERNAL, "backend-failure"],
     // The words alone do not decide: APIM pairs them with their status.
     [500, "Upstream: missing subscription key", "backend-failure"],
     [502, "Upstream: invalid subscription key", "backend-failure"],
