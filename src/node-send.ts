@@ -180,6 +180,8 @@ function defineNodeResponse() {
   ) => Response;
 }
 
+const closedEarly = () => new Error("the connection closed before the response body ended");
+
 /**
  * The whole body, read from the socket into one buffer, or `undefined` once it passes `maxBytes`
  * (the socket is destroyed). An abort destroys the request, which ends the read here too.
@@ -188,6 +190,8 @@ function readIncoming(
   incoming: IncomingMessage,
   maxBytes: number,
 ): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  // Torn down before this read began (connection dropped, or cut off): its events have passed.
+  if (incoming.destroyed) return Promise.reject(closedEarly());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -212,7 +216,7 @@ function readIncoming(
     incoming.on("error", reject);
     // Also how an abort (the request destroyed, above) ends the read.
     incoming.once("close", () => {
-      if (!incoming.complete) reject(new Error("the connection closed before the response body ended"));
+      if (!incoming.complete) reject(closedEarly());
     });
   });
 }
@@ -238,6 +242,8 @@ function bodyStream(incoming: IncomingMessage, cutoff: Cutoff): ReadableStream<U
         incoming.destroy();
       };
       stopListening = cutoff.onAbort(finish);
+      // A stream read late, after the connection dropped, would otherwise wait for events that passed.
+      if (incoming.destroyed) return finish(closedEarly());
       incoming.on("data", (chunk: Buffer) => {
         if (settled) return;
         controller.enqueue(chunk);
@@ -247,7 +253,7 @@ function bodyStream(incoming: IncomingMessage, cutoff: Cutoff): ReadableStream<U
       incoming.once("end", () => finish());
       incoming.on("error", finish);
       incoming.once("close", () => {
-        if (!incoming.complete) finish(new Error("the connection closed before the response body ended"));
+        if (!incoming.complete) finish(closedEarly());
       });
     },
     pull() {

@@ -15,6 +15,7 @@ import {
   outgoing,
   pattern,
   rawServer,
+  readAfterConnectionDropped,
   readAsConnectionCloses,
 } from "./node-send-servers.js";
 
@@ -148,6 +149,12 @@ describe("the body read whole (readAllBytes)", () => {
 
   it("fails when the read starts as the connection is being torn down", async () => {
     await expect(readAsConnectionCloses((r) => direct(r).readAllBytes(100))).rejects.toThrow(
+      "the connection closed before the response body ended",
+    );
+  });
+
+  it("fails at once when the read starts long after the connection dropped mid-body", async () => {
+    await expect(readAfterConnectionDropped((r) => direct(r).readAllBytes(100))).rejects.toThrow(
       "the connection closed before the response body ended",
     );
   });

@@ -108,3 +108,28 @@ export async function readAsConnectionCloses<T>(read: (response: Response) => Pr
   socket.destroy();
   return reading;
 }
+
+/**
+ * A response whose connection dropped mid-body well before anyone read it: node:http failed the
+ * message while nothing listened, and its events have all passed. `read` must fail, not wait; a
+ * read still pending after 2 s is reported as "hung".
+ */
+export async function readAfterConnectionDropped(read: (response: Response) => Promise<unknown>) {
+  const server = await rawServer((socket) => socket.end("HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc"));
+  const agent = new Agent({ keepAlive: true });
+  const connect = vi.spyOn(agent, "createConnection");
+  const response = await nodeSend(agent)(outgoing(`${server.origin}/x`), new Cutoff());
+  const socket = connect.mock.results[0]!.value as Socket;
+  await closed(socket);
+  await new Promise((resolve) => setImmediate(resolve));
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise((resolve) => {
+    timer = setTimeout(() => resolve("hung"), 2_000);
+  });
+  try {
+    return await Promise.race([read(response).then((value) => ({ value })), hung]);
+  } finally {
+    clearTimeout(timer);
+    agent.destroy();
+  }
+}

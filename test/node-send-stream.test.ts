@@ -14,6 +14,7 @@ import {
   outgoing,
   pattern,
   rawServer,
+  readAfterConnectionDropped,
   readAsConnectionCloses,
 } from "./node-send-servers.js";
 
@@ -49,6 +50,15 @@ describe("the body as a stream", () => {
 
   it("fails when the stream starts as the connection is being torn down", async () => {
     await expect(readAsConnectionCloses((r) => r.text())).rejects.toThrow(
+      "the connection closed before the response body ended",
+    );
+  });
+
+  it("fails at once when read long after the connection dropped mid-body (parseAs stream reads late)", async () => {
+    await expect(readAfterConnectionDropped((r) => r.body!.getReader().read())).rejects.toThrow(
+      "the connection closed before the response body ended",
+    );
+    await expect(readAfterConnectionDropped((r) => r.text())).rejects.toThrow(
       "the connection closed before the response body ended",
     );
   });

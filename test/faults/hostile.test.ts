@@ -13,7 +13,7 @@ import {
   DatabricksTimeoutError,
   unwrap,
 } from "../../src/index.js";
-import { type Behaviour, type FaultServer, hang, json, startFaultServer } from "./fault-server.js";
+import { type Behaviour, cutBody, type FaultServer, hang, json, startFaultServer } from "./fault-server.js";
 import {
   activeTimers,
   clientFor,
@@ -256,6 +256,27 @@ describe("bodies are read inside the attempt, whatever their type", () => {
     controller.abort(new Error("done reading"));
     await expect(reader.read()).rejects.toThrow();
     await expectNothingLeftBehind(server, before);
+  });
+
+  it("fails a stream read late, after its connection dropped mid-body, instead of leaving it waiting", async () => {
+    const { server } = faults;
+    server.on(GET_CLUSTER, cutBody(200, "zz", 100));
+    const { data } = await clientFor(server).GET("/api/2.1/clusters/get", {
+      params: { query: { cluster_id: "c-1" } },
+      parseAs: "stream",
+    });
+    // The caller comes back to it later; the connection is long gone and no timer runs for it.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const reader = (data as unknown as ReadableStream<Uint8Array>).getReader();
+    const outcome = await Promise.race([
+      reader.read().then(
+        () => "read",
+        (error: unknown) => String(error),
+      ),
+      new Promise((resolve) => setTimeout(resolve, 2_000, "hung")),
+    ]);
+    // node:http's own error for a message cut short ("aborted", ECONNRESET), not a wait.
+    expect(outcome).toBe("Error: aborted");
   });
 
   it("does not leave the hanging connection of a retried attempt open", async () => {
