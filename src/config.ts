@@ -173,7 +173,7 @@ function resolveDirect(options: Options, env: Env) {
   const host = option(options.workspaceUrl, "workspaceUrl", env, ENV.host);
   if (!host) fail(`direct mode needs the workspace URL: ${missing("workspaceUrl", env, ENV.host)}`);
   // DATABRICKS_HOST is often a bare host name, as the Databricks CLI accepts it.
-  if (host.label !== "workspaceUrl" && typeof host.value === "string" && !host.value.includes("://")) {
+  if (host.label !== "workspaceUrl" && !host.value.includes("://")) {
     host.value = `https://${host.value}`;
   }
   const url = checkUrl(host);

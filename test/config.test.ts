@@ -67,11 +67,9 @@ describe("resolveConfig", () => {
   });
 
   it("never puts the key in a configuration error", () => {
-    try {
-      resolveConfig({ apimUrl: "http://apim.example.net", subscriptionKey: key }, {});
-    } catch (error) {
-      expect(String(error)).not.toContain(key);
-    }
+    const attempt = () => resolveConfig({ apimUrl: "http://apim.example.net", subscriptionKey: key }, {});
+    expect(attempt).toThrow(DatabricksConfigError);
+    expect(attempt).not.toThrow(key);
   });
 
   it("builds the gateway base URL from apimUrl and apiSuffix (default dbw-01)", () => {
@@ -272,5 +270,301 @@ describe("secrets and headers are checked at construction, never echoed", () => 
     expect(
       resolveConfig({ apimUrl: "https://apim.example.net", subscriptionKey: key, headers }, {}).headers,
     ).toEqual(headers);
+  });
+});
+
+const PREFIX = "Invalid databricks-apim configuration: ";
+const apim = { apimUrl: "https://apim.example.net", subscriptionKey: key };
+const workspace = "https://adb-1.1.azuredatabricks.net";
+
+/** The whole message of the `DatabricksConfigError` that `resolveConfig` throws for these inputs. */
+function refusal(options: unknown, env: Record<string, string | undefined> = {}): string {
+  try {
+    resolveConfig(options as never, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(DatabricksConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a DatabricksConfigError, nothing was thrown");
+}
+
+describe("whole refusals: each names the option (or variable) at fault", () => {
+  it.each([
+    [null, "options must be an object"],
+    ["https://apim.example.net", "options must be an object"],
+    [42, "options must be an object"],
+    [
+      { ...apim, credential: null },
+      "credential must be a TokenCredential (an object with getToken), e.g. from @azure/identity",
+    ],
+    [
+      { ...apim, credential: { getToken: "t" } },
+      "credential must be a TokenCredential (an object with getToken), e.g. from @azure/identity",
+    ],
+    [{ ...apim, fetch: "https://proxy" }, "fetch must be a function"],
+    [{ ...apim, fetch: null }, "fetch must be a function"],
+    [{ ...apim, apiSuffix: 5 }, 'apiSuffix must be one simple path segment like "dbw-01"'],
+    [{ ...apim, apiSuffix: "" }, 'apiSuffix must be one simple path segment like "dbw-01"'],
+    [{ ...apim, apiSuffix: "-x" }, 'apiSuffix must be one simple path segment like "dbw-01"'],
+    [{ ...apim, apimUrl: "" }, "apimUrl must be a non-empty URL string"],
+    [{ ...apim, apimUrl: 5 }, "apimUrl must be a non-empty URL string"],
+    [{ ...apim, subscriptionKey: 5 }, "subscriptionKey must be a non-empty string"],
+    [{ ...apim, subscriptionKey: "   " }, "subscriptionKey must be a non-empty string"],
+    [{ workspaceUrl: workspace, token: "" }, "token must be a non-empty string"],
+    [
+      { workspaceUrl: workspace, token: "dapi 0123456789" },
+      "token contains whitespace, control or non-ASCII characters",
+    ],
+    [{ workspaceUrl: "", token: key }, "workspaceUrl must be a non-empty URL string"],
+    [
+      // DATABRICKS_HOST may be a bare host name; the option must be a URL, and says so.
+      { workspaceUrl: "adb-1.1.azuredatabricks.net", token: key },
+      "workspaceUrl is not a valid URL (expected e.g. https://my-apim.azure-api.net)",
+    ],
+    [{ ...apim, totalTimeout: 0 }, "totalTimeout must be an integer ≥ 1 (got 0)"],
+    [{ ...apim, maxResponseBytes: 0.5 }, "maxResponseBytes must be an integer ≥ 1 (got 0.5)"],
+    [{ ...apim, maxRetries: 1.5 }, "maxRetries must be an integer ≥ 0 (got 1.5)"],
+    [{ ...apim, timeout: -5 }, "timeout must be an integer ≥ 1 (got -5)"],
+    [{ ...apim, headers: "X-App: a" }, "headers must be an object mapping header names to string values"],
+    [
+      { subscriptionKey: key, apiSuffix: "dbw-01", token: key },
+      "subscriptionKey, apiSuffix are for APIM mode and token for direct mode: pick one",
+    ],
+    [
+      { subscriptionKey: key, apiSuffix: "dbw-01", scopes: "api://x/.default", token: key },
+      "subscriptionKey, apiSuffix, scopes are for APIM mode and token for direct mode: pick one",
+    ],
+    [
+      { scopes: ["api://x/.default"], token: key },
+      "scopes is for APIM mode and token for direct mode: pick one",
+    ],
+    [
+      { ...apim, workspaceUrl: workspace },
+      "pass either apimUrl (APIM mode) or workspaceUrl (direct mode), not both",
+    ],
+    [{ ...apim, token: key }, "token is for direct mode (workspaceUrl); in APIM mode use subscriptionKey"],
+    [
+      { workspaceUrl: workspace, subscriptionKey: key },
+      "subscriptionKey is for APIM mode (apimUrl), not workspaceUrl",
+    ],
+    [{ workspaceUrl: workspace, token: key, credential }, "pass either token or credential, not both"],
+    [
+      { apimUrl: "https://apim.example.net", credential },
+      "credential in APIM mode needs scopes: the Entra audience your gateway validates, e.g. api://my-apim/.default",
+    ],
+    [
+      { apimUrl: "https://apim.example.net", credential, scopes: [] },
+      "credential in APIM mode needs scopes: the Entra audience your gateway validates, e.g. api://my-apim/.default",
+    ],
+    [
+      { apimUrl: "https://apim.example.net" },
+      "APIM mode needs a subscription key: pass subscriptionKey or set DATABRICKS_APIM_SUBSCRIPTION_KEY (or pass credential and scopes for a gateway that validates Entra tokens)",
+    ],
+    [
+      { workspaceUrl: workspace },
+      "direct mode needs a token: pass token or set DATABRICKS_TOKEN, or pass a credential",
+    ],
+    [{ subscriptionKey: key }, "APIM mode needs the gateway URL: pass apimUrl or set DATABRICKS_APIM_URL"],
+    [
+      {},
+      "no endpoint: for APIM, pass apimUrl or set DATABRICKS_APIM_URL; for a workspace, pass workspaceUrl or set DATABRICKS_HOST",
+    ],
+    [
+      { apimUrl: "https://apim.example.net/gw/dbw-01//", subscriptionKey: key },
+      'apimUrl already ends with the API suffix "/dbw-01"; drop it (use https://apim.example.net/gw): the client appends the suffix itself',
+    ],
+  ])("refuses %j", (options, message) => {
+    expect(refusal(options)).toBe(`${PREFIX}${message}`);
+  });
+
+  it("an explicit token means direct mode even with DATABRICKS_APIM_URL set, and asks for the workspace URL", () => {
+    const message = "direct mode needs the workspace URL: pass workspaceUrl or set DATABRICKS_HOST";
+    expect(refusal({ token: key }, {})).toBe(`${PREFIX}${message}`);
+    expect(refusal({ token: key }, { DATABRICKS_APIM_URL: "https://apim.example.net" })).toBe(
+      `${PREFIX}${message}`,
+    );
+    expect(refusal({ token: key }, { DATABRICKS_HOST: " " })).toBe(
+      `${PREFIX}direct mode needs the workspace URL: pass workspaceUrl, or give DATABRICKS_HOST a value (it is set but empty)`,
+    );
+  });
+
+  it("says which variables are set but blank", () => {
+    expect(refusal({}, { DATABRICKS_APIM_URL: " ", DATABRICKS_HOST: "\t" })).toBe(
+      `${PREFIX}no endpoint: for APIM, pass apimUrl, or give DATABRICKS_APIM_URL a value (it is set but empty); for a workspace, pass workspaceUrl, or give DATABRICKS_HOST a value (it is set but empty)`,
+    );
+    expect(refusal({ workspaceUrl: workspace }, { DATABRICKS_TOKEN: "" })).toBe(
+      `${PREFIX}direct mode needs a token: pass token, or give DATABRICKS_TOKEN a value (it is set but empty), or pass a credential`,
+    );
+    expect(refusal({ subscriptionKey: key }, { DATABRICKS_APIM_URL: "" })).toBe(
+      `${PREFIX}APIM mode needs the gateway URL: pass apimUrl, or give DATABRICKS_APIM_URL a value (it is set but empty)`,
+    );
+  });
+
+  it("labels a bad value from the environment with its variable", () => {
+    const env = { DATABRICKS_APIM_URL: "https://apim.example.net", DATABRICKS_APIM_SUBSCRIPTION_KEY: key };
+    expect(refusal({}, { ...env, DATABRICKS_APIM_API_SUFFIX: "a/b" })).toBe(
+      `${PREFIX}apiSuffix (from DATABRICKS_APIM_API_SUFFIX) must be one simple path segment like "dbw-01"`,
+    );
+    expect(refusal({}, { ...env, DATABRICKS_APIM_URL: "https://apim.example.net/dbw-01" })).toBe(
+      `${PREFIX}apimUrl (from DATABRICKS_APIM_URL) already ends with the API suffix "/dbw-01"; drop it (use https://apim.example.net): the client appends the suffix itself`,
+    );
+    expect(refusal({}, { DATABRICKS_HOST: workspace, DATABRICKS_TOKEN: "dapi 0123456789" })).toBe(
+      `${PREFIX}token (from DATABRICKS_TOKEN) contains whitespace, control or non-ASCII characters`,
+    );
+    expect(
+      refusal({}, { DATABRICKS_HOST: "http://adb-1.1.azuredatabricks.net", DATABRICKS_TOKEN: key }),
+    ).toBe(
+      `${PREFIX}workspaceUrl (from DATABRICKS_HOST) uses plain http:// to adb-1.1.azuredatabricks.net; use https:// (http is allowed only for localhost)`,
+    );
+  });
+
+  it("never echoes a key, token or URL password it refuses", () => {
+    for (const [options, secret] of [
+      [{ apimUrl: "https://me:pa55-w0rd-x@apim.example.net", subscriptionKey: key }, "pa55-w0rd-x"],
+      [{ apimUrl: "https://apim.example.net", subscriptionKey: `${key} ` }, key],
+      [{ workspaceUrl: workspace, token: `dapi\n${key}` }, key],
+      [{ workspaceUrl: "http://adb-1.1.azuredatabricks.net", token: key }, key],
+    ] as const) {
+      expect(refusal(options)).not.toContain(secret);
+    }
+  });
+});
+
+describe("what a valid configuration holds", () => {
+  it("trims any number of trailing slashes off the gateway path before adding the suffix", () => {
+    const config = resolveConfig({ ...apim, apimUrl: "https://apim.example.net/gw//" }, {});
+    expect(config.baseUrl).toBe("https://apim.example.net/gw/dbw-01");
+    expect(config.pathPrefix).toBe("/gw/dbw-01");
+    expect(resolveConfig(apim, {}).pathPrefix).toBe("/dbw-01");
+  });
+
+  it("APIM mode with a credential: its scopes as given (a string or a list), no key, no secret", () => {
+    const one = resolveConfig(
+      { apimUrl: "https://apim.example.net", credential, scopes: "api://gw/.default" },
+      {},
+    );
+    expect(one.auth).toEqual({
+      kind: "apim",
+      subscriptionKey: undefined,
+      credential,
+      scopes: ["api://gw/.default"],
+    });
+    expect(one.secrets).toEqual([]);
+    const both = resolveConfig({ ...apim, credential, scopes: ["api://a/.default", "api://b/.default"] }, {});
+    expect(both.auth).toEqual({
+      kind: "apim",
+      subscriptionKey: key,
+      credential,
+      scopes: ["api://a/.default", "api://b/.default"],
+    });
+    expect(both.secrets).toEqual([key]);
+    expect(resolveConfig(apim, {}).auth).toEqual({
+      kind: "apim",
+      subscriptionKey: key,
+      credential: undefined,
+      scopes: [],
+    });
+  });
+
+  // databricks-sdk-py adds "https://" to a host without "://" and strips trailing slashes from the path
+  // (databricks/sdk/_base_client.py, _fix_host_if_needed); DATABRICKS_HOST is read the same way here.
+  // The Entra scope is the Azure Databricks application id + "/.default", as in
+  // https://learn.microsoft.com/en-us/azure/databricks/dev-tools/sp-aad-token (resource 2ff814a6-…).
+  it("direct mode: the workspace URL as given, its path without trailing slashes", () => {
+    const explicit = resolveConfig({ workspaceUrl: workspace, token: key }, {});
+    expect(explicit).toMatchObject({ baseUrl: workspace, pathPrefix: "", secrets: [key] });
+    expect(explicit.auth).toEqual({
+      kind: "direct",
+      token: key,
+      credential: undefined,
+      scopes: ["2ff814a6-3304-4ab8-85cb-cd0e6f879c1d/.default"],
+    });
+    const withPath = resolveConfig({ workspaceUrl: `${workspace}/ws//`, token: key }, {});
+    expect(withPath).toMatchObject({ baseUrl: `${workspace}/ws`, pathPrefix: "/ws" });
+    const fromEnv = resolveConfig({ token: key }, { DATABRICKS_HOST: "adb-1.1.azuredatabricks.net/ws/" });
+    expect(fromEnv).toMatchObject({ baseUrl: `${workspace}/ws`, pathPrefix: "/ws" });
+    // A variable that already has a scheme keeps it (loopback http for an emulator).
+    expect(resolveConfig({ token: key }, { DATABRICKS_HOST: "http://127.0.0.1:8080" }).baseUrl).toBe(
+      "http://127.0.0.1:8080",
+    );
+    const viaCredential = resolveConfig({ workspaceUrl: workspace, credential }, {});
+    expect(viaCredential.auth).toMatchObject({ kind: "direct", token: undefined, credential });
+    expect(viaCredential.secrets).toEqual([]);
+  });
+
+  it("trims a variable's value and treats a blank one as unset", () => {
+    const config = resolveConfig(
+      {},
+      {
+        DATABRICKS_APIM_URL: "  https://apim.example.net \n",
+        DATABRICKS_APIM_SUBSCRIPTION_KEY: ` ${key}\t`,
+        DATABRICKS_APIM_API_SUFFIX: "   ",
+        DATABRICKS_HOST: workspace,
+      },
+    );
+    expect(config.baseUrl).toBe("https://apim.example.net/dbw-01");
+    expect(config.auth).toMatchObject({ kind: "apim", subscriptionKey: key });
+    expect(config.secrets).toEqual([key]);
+    // A blank DATABRICKS_APIM_URL does not pick APIM mode over a set DATABRICKS_HOST.
+    expect(
+      resolveConfig({}, { DATABRICKS_APIM_URL: " ", DATABRICKS_HOST: workspace, DATABRICKS_TOKEN: key }).auth,
+    ).toMatchObject({
+      kind: "direct",
+    });
+  });
+
+  it("keeps fetch, userAgent, onRetry and every count as given", () => {
+    const fetch = async () => new Response();
+    const onRetry = () => {};
+    const config = resolveConfig(
+      {
+        ...apim,
+        fetch,
+        onRetry,
+        userAgent: "my-app/1.0 (build 7)",
+        maxRetries: 0,
+        timeout: 1,
+        totalTimeout: 2,
+        maxResponseBytes: 3,
+      },
+      {},
+    );
+    expect(config).toMatchObject({
+      userAgent: "my-app/1.0 (build 7)",
+      maxRetries: 0,
+      timeout: 1,
+      totalTimeout: 2,
+    });
+    expect(config.fetch).toBe(fetch);
+    expect(config.onRetry).toBe(onRetry);
+    expect(config.maxResponseBytes).toBe(3);
+    const defaults = resolveConfig(apim, {});
+    expect(defaults).toMatchObject({
+      fetch: undefined,
+      userAgent: undefined,
+      onRetry: undefined,
+      headers: {},
+      maxResponseBytes: 64 * 1024 * 1024,
+    });
+  });
+
+  // The User-Agent is one header line: visible ASCII to start, then visible ASCII or spaces.
+  it("refuses a userAgent that is empty, starts with a space, or holds a control or non-ASCII character", () => {
+    for (const userAgent of [
+      "",
+      " my-app/1.0",
+      "my-app/1.0\n",
+      "my-app\r\nX-Evil: 1",
+      "my-app\t1.0",
+      "mÿ-app",
+      "\u007f",
+    ]) {
+      expect(refusal({ ...apim, userAgent })).toBe(
+        `${PREFIX}userAgent must be printable ASCII, e.g. my-app/1.0`,
+      );
+    }
+    for (const userAgent of ["a", "~", "my-app/1.0 ", "x (y; z) ~!"]) {
+      expect(resolveConfig({ ...apim, userAgent }, {}).userAgent).toBe(userAgent);
+    }
   });
 });
