@@ -140,9 +140,10 @@ async function merge(
   return whole;
 }
 
-function nextToken(page: Json, paging: Paging): string | undefined {
+/** The next page's token; "" when there is none (the loop in `merge` stops on it). */
+function nextToken(page: Json, paging: Paging): string {
   const token = page[paging.responseToken];
-  return typeof token === "string" && token !== "" ? token : undefined;
+  return typeof token === "string" ? token : "";
 }
 
 /** The paged arrays of `whole` (a job's paths are relative to its `settings`). */
