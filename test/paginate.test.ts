@@ -212,6 +212,21 @@ describe("SCIM offset pagination", () => {
     expect(seen.map((r) => query(r).startIndex)).toEqual(["1", "3"]);
   });
 
+  it("without a numeric totalResults, goes on until an empty page", async () => {
+    server.use(
+      http.get(`${base}/api/2.0/preview/scim/v2/Users`, ({ request }) => {
+        const start = Number(new URL(request.url).searchParams.get("startIndex"));
+        const all = [{ id: "1" }, { id: "2" }, { id: "3" }];
+        return HttpResponse.json({ Resources: all.slice(start - 1, start + 1), totalResults: null });
+      }),
+    );
+    const users = await collect(client, "/api/2.0/preview/scim/v2/Users", {
+      params: { query: { count: 2 } },
+    });
+    expect(users.map((u) => u.id)).toEqual(["1", "2", "3"]);
+    expect(seen.map((r) => query(r).startIndex)).toEqual(["1", "3", "4"]);
+  });
+
   it("never drops entries without an id as duplicates, nor trips over a null entry", async () => {
     server.use(
       http.get(`${base}/api/2.0/preview/scim/v2/ServicePrincipals`, () =>
