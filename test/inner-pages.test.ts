@@ -16,6 +16,7 @@ import {
   createDatabricksClient,
   getWholeJob,
   getWholeRun,
+  PaginationError,
 } from "../src/index.js";
 import { APIM, KEY, useMswServer } from "./helpers.js";
 
@@ -124,9 +125,9 @@ describe("getWholeJob", () => {
     expect(seen).toHaveLength(3);
   });
 
-  // ext_api.go loops while the token is not empty; a server that hands back a token it already gave
-  // would keep it looping, so the helper stops with an error naming the operation and the token.
-  it("fails when a token comes back, instead of looping", async () => {
+  // ext_api.go loops while the token is not empty. Issue #10 asks that every listing end with a typed
+  // error; a token handed out again would otherwise loop forever.
+  it("ends with a PaginationError when a token comes back", async () => {
     server.use(
       // Gives up after 50 pages, so that a broken check fails this test instead of hanging it.
       http.get(`${base}/api/2.2/jobs/get`, () =>
@@ -137,10 +138,47 @@ describe("getWholeJob", () => {
         }),
       ),
     );
-    await expect(getWholeJob(client, 8)).rejects.toThrow(
-      new Error("Pages of /api/2.2/jobs/get did not advance: token again repeated"),
-    );
+    const error = await getWholeJob(client, 8).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaginationError);
+    expect(error).toMatchObject({
+      reason: "repeated-page",
+      pages: 2,
+      method: "GET",
+      path: "/api/2.2/jobs/get",
+    });
     expect(seen).toHaveLength(2);
+  });
+
+  // Fresh tokens with nothing new would not repeat, and would never end either. page-guard.ts ends
+  // them after DEFAULT_MAX_EMPTY_PAGES (100) such pages in a row, as for `paginate`.
+  it("ends with a PaginationError when fresh tokens keep coming with nothing new", async () => {
+    server.use(
+      // Gives up after 1000 pages, so that a missing bound fails this test instead of hanging it.
+      http.get(`${base}/api/2.2/jobs/runs/get`, () =>
+        HttpResponse.json({
+          run_id: 4,
+          tasks: [],
+          next_page_token: seen.length > 1000 ? "" : `t${seen.length}`,
+        }),
+      ),
+    );
+    const first = { run_id: 4, tasks: [{ task_key: "a" }], next_page_token: "t0" };
+    const error = await completeRunPages(client, 4, first).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaginationError);
+    expect(error).toMatchObject({ reason: "no-progress", path: "/api/2.2/jobs/runs/get" });
+    // The caller's first page brought a task; then 100 pages in a row brought nothing new.
+    expect(seen).toHaveLength(100);
+  });
+
+  it("goes on through pages that bring nothing new as long as others do", async () => {
+    const pages: Json[] = Array.from({ length: 150 }, (_, i) => ({
+      run_id: 4,
+      tasks: i % 99 === 0 ? [{ task_key: `k${i}` }] : [],
+      next_page_token: i < 149 ? `p${i + 2}` : "",
+    }));
+    serve("/api/2.2/jobs/runs/get", pages);
+    expect((await getWholeRun(client, 4)).tasks).toEqual([{ task_key: "k0" }, { task_key: "k99" }]);
+    expect(seen).toHaveLength(150);
   });
 
   it("passes the caller's signal: aborting it while a later page loads rejects with its reason", async () => {
