@@ -12,7 +12,7 @@ export default defineConfig({
       ? scoped
       : [
           "test/{attempt,attempt-response,auth,buffered-response,call,call-checks,client,client-calls,client-create,cutoff}.test.ts",
-          "test/{errors,failures,idempotency,node-send,node-send-body,node-send-request,node-send-stream,outgoing}.test.ts",
+          "test/{errors,failures,idempotency,inner-pages,node-send,node-send-body,node-send-request,node-send-stream,outgoing}.test.ts",
           "test/{page-guard,paginate,query,redact,response-errors,retry-decision,retry-timing,sleep,transport,unwrap}.test.ts",
           // Beside the request path: config, waiters, statements, not-found mapping, the CLI's doctor.
           "test/{config,config-checks,waiters,statements,not-found-overrides}.test.ts",

@@ -11,6 +11,7 @@
 import type { DatabricksClient } from "./client.js";
 import { innerPagination } from "./generated/operations.js";
 import type { BaseJob, BaseRun, Job, Run } from "./generated/schema.js";
+import { PageGuard } from "./page-guard.js";
 import { unwrap } from "./unwrap.js";
 
 /** Options of the whole-object helpers. */
@@ -121,15 +122,17 @@ async function merge(
   const exclusive = paging.exclusive ?? [];
   const chosen = exclusive.find((field) => asArray(getPath(first, field)).length > 0) ?? exclusive.at(-1);
   const fields = chosen === undefined ? paging.arrays : [...paging.arrays, chosen];
-  const seen = new Set<string>();
+  // Ends a server that hands back a token it already gave, or keeps sending pages with nothing new.
+  const guard = new PageGuard("GET", path, {});
+  let fresh = fields.reduce((count, field) => count + asArray(getPath(first, field)).length, 0);
   let token = nextToken(first, paging);
   while (token) {
-    // A server that hands back a token it already gave would loop forever.
-    if (seen.has(token)) throw new Error(`Pages of ${path} did not advance: token ${token} repeated`);
-    seen.add(token);
+    guard.advance(fresh, `token ${token}`);
     const next = await page(token);
+    fresh = 0;
     for (const field of fields) {
       const more = asArray(getPath(next, field));
+      fresh += more.length;
       if (more.length > 0) setPath(whole, field, [...asArray(getPath(whole, field)), ...more]);
     }
     token = nextToken(next, paging);
@@ -140,9 +143,10 @@ async function merge(
   return whole;
 }
 
-function nextToken(page: Json, paging: Paging): string | undefined {
+/** The next page's token; "" when there is none (the loop in `merge` stops on it). */
+function nextToken(page: Json, paging: Paging): string {
   const token = page[paging.responseToken];
-  return typeof token === "string" && token !== "" ? token : undefined;
+  return typeof token === "string" ? token : "";
 }
 
 /** The paged arrays of `whole` (a job's paths are relative to its `settings`). */

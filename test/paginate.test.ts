@@ -171,6 +171,79 @@ describe("SCIM offset pagination", () => {
     expect(await collect(client, "/api/2.0/preview/scim/v2/Groups")).toEqual([]);
     expect(query(seen[0]!)).toEqual({ startIndex: "1", count: "10000" });
   });
+
+  // RFC 7644 §3.4.2.4: startIndex is 1-based, so after items 1–2 of 3 the third is still to come
+  // at startIndex 3; once startIndex passes totalResults there is nothing left to ask for.
+  it("asks for the last item when startIndex reaches totalResults, and no further", async () => {
+    server.use(
+      http.get(`${base}/api/2.0/preview/scim/v2/Users`, ({ request }) => {
+        const start = Number(new URL(request.url).searchParams.get("startIndex"));
+        const all = [{ id: "1" }, { id: "2" }, { id: "3" }];
+        return HttpResponse.json({ Resources: all.slice(start - 1, start + 1), totalResults: 3 });
+      }),
+    );
+    const users = await collect(client, "/api/2.0/preview/scim/v2/Users", {
+      params: { query: { count: 2 } },
+    });
+    expect(users.map((u) => u.id)).toEqual(["1", "2", "3"]);
+    expect(seen.map((r) => query(r).startIndex)).toEqual(["1", "3"]);
+  });
+
+  // databricks-sdk-py databricks/sdk/service/iam.py (`list`): `if "Resources" not in json or not
+  // json["Resources"]: return`. An empty page ends the listing even when totalResults promised more
+  // (the list shrank while it was read), without an error and without a further request.
+  it("stops at an empty Resources page although totalResults promised more", async () => {
+    server.use(
+      http.get(`${base}/api/2.0/preview/scim/v2/Groups`, ({ request }) => {
+        const start = Number(new URL(request.url).searchParams.get("startIndex"));
+        return HttpResponse.json(
+          start === 1
+            ? { Resources: [{ id: "g1" }, { id: "g2" }], totalResults: 5 }
+            : { Resources: [], totalResults: 5 },
+        );
+      }),
+    );
+    const all = [];
+    for await (const page of pages(client, "/api/2.0/preview/scim/v2/Groups", {
+      params: { query: { count: 2 } },
+    }))
+      all.push(page);
+    expect(all).toEqual([{ Resources: [{ id: "g1" }, { id: "g2" }], totalResults: 5 }]);
+    expect(seen.map((r) => query(r).startIndex)).toEqual(["1", "3"]);
+  });
+
+  it("without a numeric totalResults, goes on until an empty page", async () => {
+    server.use(
+      http.get(`${base}/api/2.0/preview/scim/v2/Users`, ({ request }) => {
+        const start = Number(new URL(request.url).searchParams.get("startIndex"));
+        const all = [{ id: "1" }, { id: "2" }, { id: "3" }];
+        return HttpResponse.json({ Resources: all.slice(start - 1, start + 1), totalResults: null });
+      }),
+    );
+    const users = await collect(client, "/api/2.0/preview/scim/v2/Users", {
+      params: { query: { count: 2 } },
+    });
+    expect(users.map((u) => u.id)).toEqual(["1", "2", "3"]);
+    expect(seen.map((r) => query(r).startIndex)).toEqual(["1", "3", "4"]);
+  });
+
+  it("never drops entries without an id as duplicates, nor trips over a null entry", async () => {
+    server.use(
+      http.get(`${base}/api/2.0/preview/scim/v2/ServicePrincipals`, () =>
+        HttpResponse.json({
+          Resources: [{ displayName: "a" }, { displayName: "b" }, null, { id: "s1", displayName: "c" }],
+          totalResults: 4,
+        }),
+      ),
+    );
+    expect(await collect(client, "/api/2.0/preview/scim/v2/ServicePrincipals")).toEqual([
+      { displayName: "a" },
+      { displayName: "b" },
+      null,
+      { id: "s1", displayName: "c" },
+    ]);
+    expect(seen).toHaveLength(1);
+  });
 });
 
 describe("next_page body pagination (cluster events)", () => {
@@ -198,6 +271,25 @@ describe("next_page body pagination (cluster events)", () => {
       { cluster_id: "c", offset: 1, limit: 1 },
     ]);
   });
+
+  it("sends each next_page in turn over three pages, and ends at a null next_page", async () => {
+    server.use(
+      http.post(`${base}/api/2.1/clusters/events`, async ({ request }) => {
+        const { offset = 0 } = (await request.json()) as { offset?: number };
+        return HttpResponse.json({
+          events: [{ type: ["CREATING", "STARTING", "RUNNING"][offset] }],
+          next_page: offset < 2 ? { cluster_id: "c", offset: offset + 1 } : null,
+        });
+      }),
+    );
+    const events = await collect(client, "/api/2.1/clusters/events", { body: { cluster_id: "c" } });
+    expect(events.map((e) => e.type)).toEqual(["CREATING", "STARTING", "RUNNING"]);
+    expect(await Promise.all(seen.map((r) => r.json()))).toEqual([
+      { cluster_id: "c" },
+      { cluster_id: "c", offset: 1 },
+      { cluster_id: "c", offset: 2 },
+    ]);
+  });
 });
 
 describe("single-call lists", () => {
@@ -214,6 +306,19 @@ describe("single-call lists", () => {
       ),
     ).toEqual(["/a", "/b"]);
     expect(await collect(client, "/api/2.0/secrets/scopes/list")).toEqual([]);
+  });
+
+  // databricks-sdk-go service/compute/impl.go: `clusterPoliciesImpl.List` passes `nil` as the
+  // next-request function of `listing.NewIterator`, so one call is the whole list, whatever else the
+  // answer holds.
+  it("sends one request even when the answer carries a next_page_token", async () => {
+    server.use(
+      http.get(`${base}/api/2.0/policies/clusters/list`, () =>
+        HttpResponse.json({ policies: [{ policy_id: "p" }], next_page_token: "more" }),
+      ),
+    );
+    expect((await collect(client, "/api/2.0/policies/clusters/list")).map((p) => p.policy_id)).toEqual(["p"]);
+    expect(seen).toHaveLength(1);
   });
 
   it("pages() yields whole response bodies", async () => {
@@ -296,6 +401,15 @@ describe("the item iterator", () => {
     ).rejects.toMatchObject({ status: 500, errorCode: "INTERNAL_ERROR" });
     expect(ids).toEqual([1, 2, 3]);
     expect(await iterator.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it("return() before the first next() ends it without any request", async () => {
+    const served: string[] = [];
+    server.use(list(served));
+    const iterator = paginate(client, "/api/2.2/jobs/list");
+    expect(await iterator.return?.()).toEqual({ value: undefined, done: true });
+    expect(await iterator.next()).toEqual({ value: undefined, done: true });
+    expect(served).toEqual([]);
   });
 
   it("return() ends it without fetching more pages; throw() ends it and rethrows", async () => {

@@ -299,7 +299,10 @@ describe("waitForRun", () => {
       { ...run("TERMINATED"), tasks: [{ task_key: "a" }], next_page_token: "same" },
       { run_id: 42, tasks: [{ task_key: "b" }], next_page_token: "same" },
     );
-    await expect(waitForRun(client, 42, FAST)).rejects.toThrow(/did not advance/);
+    await expect(waitForRun(client, 42, FAST)).rejects.toMatchObject({
+      name: "PaginationError",
+      reason: "repeated-page",
+    });
   });
 });
 
