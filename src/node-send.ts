@@ -213,11 +213,8 @@ function readIncoming(
       }
       resolve(bytes);
     });
+    // A connection dropped mid-body, or an abort (the request destroyed), ends the read here.
     incoming.on("error", reject);
-    // Also how an abort (the request destroyed, above) ends the read.
-    incoming.once("close", () => {
-      if (!incoming.complete) reject(closedEarly());
-    });
   });
 }
 
@@ -252,9 +249,6 @@ function bodyStream(incoming: IncomingMessage, cutoff: Cutoff): ReadableStream<U
       });
       incoming.once("end", () => finish());
       incoming.on("error", finish);
-      incoming.once("close", () => {
-        if (!incoming.complete) finish(closedEarly());
-      });
     },
     pull() {
       incoming.resume();
