@@ -11,11 +11,11 @@
 import type { DatabricksClient } from "./client.js";
 import { innerPagination } from "./generated/operations.js";
 import type { BaseJob, BaseRun, Job, Run } from "./generated/schema.js";
-import { PageGuard } from "./page-guard.js";
+import { checkLimits, PageGuard, type PagingLimits } from "./page-guard.js";
 import { unwrap } from "./unwrap.js";
 
-/** Options of the whole-object helpers. */
-export interface WholeObjectOptions {
+/** Options of the whole-object helpers; `maxPages` and `maxEmptyPages` bound the merge as they bound a listing. */
+export interface WholeObjectOptions extends PagingLimits {
   /** Aborts the page requests. */
   signal?: AbortSignal | undefined;
 }
@@ -37,11 +37,12 @@ export async function getWholeJob(
   jobId: number,
   options: WholeObjectOptions = {},
 ): Promise<Job> {
+  checkLimits(options);
   const page = (token?: string) => {
     const query = token === undefined ? { job_id: jobId } : { job_id: jobId, page_token: token };
     return unwrap(client.GET(JOB, withSignal({ params: { query } }, options.signal))) as Promise<Json>;
   };
-  return (await merge(JOB, innerPagination[JOB], await page(), page)) as Job;
+  return (await merge(JOB, innerPagination[JOB], await page(), page, options)) as Job;
 }
 
 /** `jobs/runs/get` with every page merged: the run's tasks, or a ForEach task run's iterations. */
@@ -50,6 +51,7 @@ export async function getWholeRun(
   runId: number,
   options: WholeObjectOptions = {},
 ): Promise<Run> {
+  checkLimits(options);
   return completeRunPages(client, runId, await fetchRun(client, runId, undefined, options.signal), options);
 }
 
@@ -64,7 +66,7 @@ export async function completeRunPages(
   options: WholeObjectOptions = {},
 ): Promise<Run> {
   const page = (token?: string) => fetchRun(client, runId, token, options.signal);
-  return (await merge(RUN, innerPagination[RUN], first as Json, page)) as Run;
+  return (await merge(RUN, innerPagination[RUN], first as Json, page, options)) as Run;
 }
 
 /**
@@ -76,6 +78,7 @@ export async function completeListedJob(
   job: BaseJob,
   options: WholeObjectOptions = {},
 ): Promise<BaseJob> {
+  checkLimits(options);
   const { has_more, ...rest } = job;
   if (!has_more || rest.job_id === undefined) return rest;
   const whole = await getWholeJob(client, rest.job_id, options);
@@ -91,6 +94,7 @@ export async function completeListedRun(
   run: BaseRun,
   options: WholeObjectOptions = {},
 ): Promise<BaseRun> {
+  checkLimits(options);
   const { has_more, ...rest } = run;
   if (!has_more || rest.run_id === undefined) return rest;
   const whole = await getWholeRun(client, rest.run_id, options);
@@ -117,17 +121,19 @@ async function merge(
   paging: Paging,
   first: Json,
   page: (token: string) => Promise<Json>,
+  limits: PagingLimits,
 ): Promise<Json> {
   const whole = structuredClone(first);
   const exclusive = paging.exclusive ?? [];
   const chosen = exclusive.find((field) => asArray(getPath(first, field)).length > 0) ?? exclusive.at(-1);
   const fields = chosen === undefined ? paging.arrays : [...paging.arrays, chosen];
   // Ends a server that hands back a token it already gave, or keeps sending pages with nothing new.
-  const guard = new PageGuard("GET", path, {});
+  const guard = new PageGuard("GET", path, limits);
   let fresh = fields.reduce((count, field) => count + asArray(getPath(first, field)).length, 0);
   let token = nextToken(first, paging);
   while (token) {
     guard.advance(fresh, `token ${token}`);
+    guard.beforeRequest();
     const next = await page(token);
     fresh = 0;
     for (const field of fields) {

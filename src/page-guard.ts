@@ -28,6 +28,14 @@ function limit(value: unknown, name: string, fallback: number): number {
   return value;
 }
 
+/** The limits, checked (a `DatabricksConfigError` names a bad one) and with their defaults. */
+export function checkLimits(limits: PagingLimits): { maxPages: number; maxEmpty: number } {
+  return {
+    maxPages: limit(limits.maxPages, "maxPages", Number.POSITIVE_INFINITY),
+    maxEmpty: limit(limits.maxEmptyPages, "maxEmptyPages", DEFAULT_MAX_EMPTY_PAGES),
+  };
+}
+
 /** Tracks one listing: call `beforeRequest` before each page and `advance` when there is a next one. */
 export class PageGuard {
   readonly #method: string;
@@ -42,8 +50,9 @@ export class PageGuard {
   constructor(method: string, path: string, limits: PagingLimits) {
     this.#method = method;
     this.#path = path;
-    this.#maxPages = limit(limits.maxPages, "maxPages", Number.POSITIVE_INFINITY);
-    this.#maxEmpty = limit(limits.maxEmptyPages, "maxEmptyPages", DEFAULT_MAX_EMPTY_PAGES);
+    const checked = checkLimits(limits);
+    this.#maxPages = checked.maxPages;
+    this.#maxEmpty = checked.maxEmpty;
   }
 
   /** Before requesting a page: refuses one past `maxPages`. */

@@ -181,6 +181,49 @@ describe("getWholeJob", () => {
     expect(seen).toHaveLength(150);
   });
 
+  it("takes maxEmptyPages, which its no-progress message names, as a listing does", async () => {
+    const pages: Json[] = Array.from({ length: 10 }, (_, i) => ({
+      run_id: 4,
+      tasks: i === 0 ? [{ task_key: "a" }] : [],
+      next_page_token: `p${i + 2}`,
+    }));
+    serve("/api/2.2/jobs/runs/get", pages);
+    const error = await getWholeRun(client, 4, { maxEmptyPages: 3 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "PaginationError", reason: "no-progress", pages: 4 });
+    expect(String(error)).toContain("raise maxEmptyPages");
+    // The first page brought a task; pages 2-4 brought nothing, and page 4 still pointed on.
+    expect(seen).toHaveLength(4);
+  });
+
+  it("stops at maxPages, the first page counted, before requesting one more", async () => {
+    const pages: Json[] = Array.from({ length: 5 }, (_, i) => ({
+      job_id: 9,
+      settings: { tasks: [{ task_key: `t${i}` }] },
+      next_page_token: i < 4 ? `p${i + 2}` : "",
+    }));
+    serve("/api/2.2/jobs/get", pages);
+    const error = await getWholeJob(client, 9, { maxPages: 3 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "PaginationError", reason: "max-pages", pages: 3 });
+    expect(seen).toHaveLength(3);
+    seen.length = 0;
+    const whole = await getWholeJob(client, 9, { maxPages: 5 });
+    expect(whole.settings?.tasks).toHaveLength(5);
+  });
+
+  it.each([
+    ["getWholeJob", () => getWholeJob(client, 9, { maxPages: 0 })],
+    ["getWholeRun", () => getWholeRun(client, 4, { maxEmptyPages: 1.5 })],
+    ["completeRunPages", () => completeRunPages(client, 4, { run_id: 4 }, { maxPages: -1 })],
+    ["completeListedJob", () => completeListedJob(client, { job_id: 9 }, { maxPages: 0 })],
+    ["completeListedRun", () => completeListedRun(client, { run_id: 4 }, { maxEmptyPages: 0 })],
+  ] as const)("%s refuses a bad limit before any request", async (_name, call) => {
+    await expect(call()).rejects.toMatchObject({
+      name: "DatabricksConfigError",
+      message: expect.stringMatching(/Invalid pagination option: max(Empty)?Pages must be an integer ≥ 1/),
+    });
+    expect(seen).toHaveLength(0);
+  });
+
   it("passes the caller's signal: aborting it while a later page loads rejects with its reason", async () => {
     const controller = new AbortController();
     abortOnSecondPage("/api/2.2/jobs/get", controller);
