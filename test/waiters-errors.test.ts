@@ -22,14 +22,14 @@ const answering = (answer: unknown) =>
     fetch: async () => Response.json(answer),
   });
 
-const timeoutError = () =>
-  waitForCluster(answering({ state: "PENDING", state_message: "Waiting for nodes" }), "c-1", {
+const timeoutError = async () =>
+  (await waitForCluster(answering({ state: "PENDING", state_message: "Waiting for nodes" }), "c-1", {
     timeout: 20,
     interval: { initial: 5, max: 5 },
-  }).catch((error: unknown) => error as WaitTimeoutError);
+  }).catch((error: unknown) => error)) as WaitTimeoutError;
 
-const failedError = () =>
-  waitForCluster(
+const failedError = async () =>
+  (await waitForCluster(
     answering({
       state: "ERROR",
       state_message: "Init script failed",
@@ -37,7 +37,7 @@ const failedError = () =>
     }),
     "c-1",
     { interval: { initial: 1, max: 1 } },
-  ).catch((error: unknown) => error as OperationFailedError);
+  ).catch((error: unknown) => error)) as OperationFailedError;
 
 /** What another installed copy of the package would throw: same shape and name, other classes. */
 function foreign(name: string): Error {
