@@ -276,7 +276,7 @@ describe("executeStatement, what the caller is told", () => {
       "POST /st-1/cancel": [{}],
     });
     const error = await executeStatement(client, request, {
-      timeout: 30,
+      timeout: 150,
       interval: { initial: 5, max: 5 },
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "WaitTimeoutError", state: undefined, stateMessage: undefined });

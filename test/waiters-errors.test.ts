@@ -24,7 +24,7 @@ const answering = (answer: unknown) =>
 
 const timeoutError = async () =>
   (await waitForCluster(answering({ state: "PENDING", state_message: "Waiting for nodes" }), "c-1", {
-    timeout: 20,
+    timeout: 150,
     interval: { initial: 5, max: 5 },
   }).catch((error: unknown) => error)) as WaitTimeoutError;
 
@@ -51,7 +51,7 @@ describe("waiter errors in JSON", () => {
     expect(JSON.parse(JSON.stringify(error))).toEqual({
       name: "WaitTimeoutError",
       message:
-        "Timed out after 20 ms waiting for cluster c-1 to reach RUNNING; last state PENDING (Waiting for nodes) " +
+        "Timed out after 150 ms waiting for cluster c-1 to reach RUNNING; last state PENDING (Waiting for nodes) " +
         "(GET /api/2.1/clusters/get). Raise the waiter's timeout, or check the cluster in the workspace.",
       details: [],
       method: "GET",
@@ -60,7 +60,7 @@ describe("waiter errors in JSON", () => {
       resourceId: "c-1",
       state: "PENDING",
       stateMessage: "Waiting for nodes",
-      timeout: 20,
+      timeout: 150,
     });
   });
 

@@ -81,12 +81,12 @@ describe("poll errors, whole", () => {
       scripted({ run_id: 42, state: { life_cycle_state: "RUNNING" } }).client,
       42,
       {
-        timeout: 30,
+        timeout: 150,
         interval: { initial: 5, max: 5 },
       },
     ).catch((e: unknown) => e);
     expect((late as Error).message).toBe(
-      "Timed out after 30 ms waiting for run 42 to reach TERMINATED/SKIPPED; last state RUNNING " +
+      "Timed out after 150 ms waiting for run 42 to reach TERMINATED/SKIPPED; last state RUNNING " +
         "(GET /api/2.2/jobs/runs/get). Raise the waiter's timeout, or check the run in the workspace.",
     );
   });
@@ -97,11 +97,11 @@ describe("poll errors, whole", () => {
   ])("says what it saw last when the timeout passes (%j)", async (answer, seen) => {
     const { client } = scripted(answer);
     const error = await waitForCluster(client, "c-1", {
-      timeout: 30,
+      timeout: 150,
       interval: { initial: 5, max: 5 },
     }).catch((e: unknown) => e);
     expect((error as Error).message).toBe(
-      `Timed out after 30 ms waiting for cluster c-1 to reach RUNNING; ${seen} ${CLUSTER_TAIL}`,
+      `Timed out after 150 ms waiting for cluster c-1 to reach RUNNING; ${seen} ${CLUSTER_TAIL}`,
     );
     expect(error).toMatchObject({
       name: "WaitTimeoutError",
@@ -118,7 +118,7 @@ describe("poll errors, whole", () => {
     const answer = { state: "ERROR", state_message: `Init failed with Bearer ${jwt}` };
     const failed = await waitForCluster(scripted(answer).client, "c-1", FAST).catch((e: unknown) => e);
     const late = await waitForCluster(scripted({ ...answer, state: "PENDING" }).client, "c-1", {
-      timeout: 30,
+      timeout: 150,
       interval: { initial: 5, max: 5 },
     }).catch((e: unknown) => e);
     for (const error of [failed, late]) {
