@@ -15,7 +15,7 @@ export default defineConfig({
           "test/{errors,failures,idempotency,inner-pages,node-send,node-send-body,node-send-request,node-send-stream,outgoing}.test.ts",
           "test/{page-guard,paginate,query,redact,response-errors,retry-decision,retry-timing,sleep,transport,unwrap}.test.ts",
           // Beside the request path: config, waiters, statements, not-found mapping, the CLI's doctor.
-          "test/{config,config-checks,waiters,statements,not-found-overrides}.test.ts",
+          "test/{config,config-checks,waiters,waiters-poll,waiters-states,waiters-errors,statements,not-found-overrides}.test.ts",
           "test/cli/doctor.test.ts",
         ],
     // Cheap and keeps the guard that no real Azure credential is ever constructed in a test.

@@ -3,7 +3,7 @@
  * polls, result chunks and cancel, each answered from a per-route script.
  */
 import { describe, expect, it } from "vitest";
-import { createDatabricksClient } from "../src/index.js";
+import { createDatabricksClient, DatabricksApimError } from "../src/index.js";
 import { executeStatement, OperationFailedError, WaitTimeoutError } from "../src/waiters/index.js";
 
 const APIM = "https://apim.example.net";
@@ -218,5 +218,163 @@ describe("executeStatement", () => {
     );
     await expect(executeStatement(client, { ...request, format: "ARROW_STREAM" })).rejects.toThrow(TypeError);
     expect(sent).toHaveLength(0);
+  });
+});
+
+// databricks-sdk-go service/sql/ext_utilities.go `ExecuteAndWait`: SUCCEEDED returns, FAILED, CANCELED
+// or CLOSED is an error with the status's `error` (message, error_code), anything else polls
+// `GetStatementByStatementId` again. Field shapes: StatementResponse/StatementStatus/ResultData in
+// the SQL Statement Execution API (/api/2.0/sql/statements).
+describe("executeStatement, what the caller is told", () => {
+  const TAIL = "(GET /api/2.0/sql/statements/{statement_id}).";
+
+  it("words a failure with the statement id and a hint, and does not cancel a statement that ended", async () => {
+    const { client, routes } = fakeApi({
+      "POST /": [{ statement_id: "st-1", status: { state: "PENDING" } }],
+      "GET /st-1": [
+        {
+          statement_id: "st-1",
+          status: {
+            state: "FAILED",
+            error: { error_code: "BAD_REQUEST", message: "[PARSE_SYNTAX_ERROR] at 'SELEC'" },
+          },
+        },
+      ],
+      "POST /st-1/cancel": [{}],
+    });
+    const error = await executeStatement(client, request, FAST).catch((e: unknown) => e);
+    expect(error).toMatchObject({ method: "GET", path: "/api/2.0/sql/statements/{statement_id}" });
+    expect((error as Error).message).toBe(
+      `Statement st-1 ended in FAILED while waiting for SUCCEEDED: [PARSE_SYNTAX_ERROR] at 'SELEC' ${TAIL} ` +
+        "Check the SQL and the warehouse's query history.",
+    );
+    expect(routes()).toEqual(["POST /", "GET /st-1"]);
+  });
+
+  it("fails on CLOSED without an error object", async () => {
+    const { client } = fakeApi({ "POST /": [{ statement_id: "st-1", status: { state: "CLOSED" } }] });
+    await expect(executeStatement(client, request, FAST)).rejects.toMatchObject({
+      state: "CLOSED",
+      stateMessage: undefined,
+      errorCode: undefined,
+    });
+  });
+
+  it("keeps polling while an answer has no status", async () => {
+    const { client, routes } = fakeApi({
+      "POST /": [{ statement_id: "st-1" }],
+      "GET /st-1": [{ statement_id: "st-1" }, succeeded()],
+    });
+    expect((await executeStatement(client, request, FAST)).statementId).toBe("st-1");
+    expect(routes()).toEqual(["POST /", "GET /st-1", "GET /st-1"]);
+  });
+
+  it("times out on a statement that never shows a status, and cancels it", async () => {
+    const { client, routes } = fakeApi({
+      "POST /": [{ statement_id: "st-1" }],
+      "GET /st-1": [{ statement_id: "st-1" }],
+      "POST /st-1/cancel": [{}],
+    });
+    const error = await executeStatement(client, request, {
+      timeout: 150,
+      interval: { initial: 5, max: 5 },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "WaitTimeoutError", state: undefined, stateMessage: undefined });
+    expect(routes().at(-1)).toBe("POST /st-1/cancel");
+  });
+
+  it("names the statement as not yet submitted when the timeout passes during the submit", async () => {
+    const { client, routes } = fakeApi({ "POST /": [never] });
+    const error = await executeStatement(client, request, { timeout: 30 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect((error as Error).message).toBe(
+      `Timed out after 30 ms waiting for statement (not yet submitted) to reach SUCCEEDED; no state was read ${TAIL} ` +
+        "Raise the waiter's timeout, or check the statement in the workspace.",
+    );
+    expect(routes()).toEqual(["POST /"]);
+  });
+
+  it("says which call lacked the statement_id", async () => {
+    const { client } = fakeApi({ "POST /": [{ status: { state: "PENDING" } }] });
+    const error = await executeStatement(client, request, FAST).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabricksApimError);
+    expect(error).toMatchObject({ method: "POST", path: "/api/2.0/sql/statements" });
+    expect((error as Error).message).toBe(
+      "Failed to execute the statement: the response has no statement_id (POST /api/2.0/sql/statements). " +
+        "Check the gateway's response transformation.",
+    );
+  });
+});
+
+describe("executeStatement, reading results", () => {
+  it("has no columns and no rows when the answer has no manifest", async () => {
+    const { client, routes } = fakeApi({ "POST /": [succeeded()] });
+    const result = await executeStatement(client, request);
+    expect([result.manifest, result.columns]).toEqual([undefined, []]);
+    expect(await result.toArray()).toEqual([]);
+    expect(routes()).toEqual(["POST /"]);
+  });
+
+  it("reads rows as arrays when the manifest has no schema", async () => {
+    const { client } = fakeApi({
+      "POST /": [succeeded({ manifest: { total_chunk_count: 1 }, result: { data_array: [["1"]] } })],
+    });
+    const result = await executeStatement(client, request);
+    expect(result.columns).toEqual([]);
+    const arrays: unknown[] = [];
+    for await (const row of result.arrays()) arrays.push(row);
+    expect(arrays).toEqual([["1"]]);
+  });
+
+  it("names an unnamed column by its position", async () => {
+    const { client } = fakeApi({
+      "POST /": [
+        succeeded({
+          manifest: {
+            schema: { columns: [{ position: 0 }, { name: "b", position: 1 }] },
+            total_chunk_count: 1,
+          },
+          result: { data_array: [["1", "2"]] },
+        }),
+      ],
+    });
+    const result = await executeStatement(client, request);
+    expect(result.columns).toEqual(["_c0", "b"]);
+    expect(await result.toArray()).toEqual([{ _c0: "1", b: "2" }]);
+  });
+
+  it("goes past a chunk without data_array", async () => {
+    const { client } = fakeApi({
+      "POST /": [
+        succeeded({ manifest: manifest(2), result: { chunk_index: 0, row_count: 0, next_chunk_index: 1 } }),
+      ],
+      "GET /st-1/result/chunks/1": [{ chunk_index: 1, data_array: [["2", "b"]] }],
+    });
+    expect(await (await executeStatement(client, request)).toArray()).toEqual([{ id: "2", name: "b" }]);
+  });
+
+  it("fetches further chunks under the caller's signal", async () => {
+    const controller = new AbortController();
+    const reason = new Error("reader gone");
+    const { client, routes } = fakeApi({
+      "POST /": [
+        succeeded({ manifest: manifest(3), result: { data_array: [["1", "a"]], next_chunk_index: 1 } }),
+      ],
+      "GET /st-1/result/chunks/1": [{ chunk_index: 1, data_array: [["2", "b"]], next_chunk_index: 2 }],
+      "GET /st-1/result/chunks/2": [
+        async () => {
+          controller.abort(reason);
+          return Response.json({ chunk_index: 2, data_array: [["3", "c"]] });
+        },
+      ],
+    });
+    const result = await executeStatement(client, request, { signal: controller.signal });
+    const ids: unknown[] = [];
+    const reading = (async () => {
+      for await (const row of result) ids.push(row.id);
+    })();
+    await expect(reading).rejects.toBe(reason);
+    expect(ids).toEqual(["1", "2"]);
+    expect(routes()).toEqual(["POST /", "GET /st-1/result/chunks/1", "GET /st-1/result/chunks/2"]);
   });
 });

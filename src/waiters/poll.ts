@@ -53,7 +53,7 @@ export interface PollSpec<T> {
   /** The server's explanation of the current state. */
   message(value: T): string | undefined;
   /** An error code that goes with a failure state, if the resource reports one. */
-  errorCode?(value: T): string | undefined;
+  errorCode(value: T): string | undefined;
   /** What to do next when the operation fails, appended to the message. */
   hint: string;
 }
@@ -77,7 +77,8 @@ export async function poll<T>(spec: PollSpec<T>, options: WaitOptions<T> = {}): 
   const started = Date.now();
   const controller = new AbortController();
   const onAbort = () => controller.abort(outer?.reason);
-  outer?.addEventListener("abort", onAbort, { once: true });
+  // No `once`: an abort fires only once, and the listener is removed in `finally` either way.
+  outer?.addEventListener("abort", onAbort);
   const timer = setTimeout(() => controller.abort(DEADLINE), timeout);
   let last: T | undefined;
   try {
@@ -107,6 +108,11 @@ function checkMs(spec: PollSpec<unknown>, name: string, value: number, min: numb
   );
 }
 
+/** Server text can echo a bearer token; a waiter knows no other secret to hide. */
+function scrub(text: string): string {
+  return redactAll(text, []);
+}
+
 const TITLES: Readonly<Record<WaitedResource, string>> = {
   cluster: "Cluster",
   run: "Run",
@@ -120,14 +126,14 @@ export function failed<T>(spec: PollSpec<T>, value: T, state: string): Operation
   const text =
     `${TITLES[spec.resource]} ${spec.resourceId} ended in ${state} while waiting for ${spec.target.join("/")}` +
     `${stateMessage ? `: ${stateMessage}` : ""} (${spec.method} ${spec.path}). ${spec.hint}`;
-  return new OperationFailedError(redactAll(text, []), {
+  return new OperationFailedError(scrub(text), {
     method: spec.method,
     path: spec.path,
-    errorCode: spec.errorCode?.(value),
+    errorCode: spec.errorCode(value),
     resource: spec.resource,
     resourceId: spec.resourceId,
     state,
-    stateMessage: stateMessage === undefined ? undefined : redactAll(stateMessage, []),
+    stateMessage: stateMessage === undefined ? undefined : scrub(stateMessage),
   });
 }
 
@@ -141,13 +147,13 @@ function timedOut<T>(spec: PollSpec<T>, last: T | undefined, timeout: number): W
   const text =
     `Timed out after ${timeout} ms waiting for ${spec.resource} ${spec.resourceId} to reach ${spec.target.join("/")}; ` +
     `${seen} (${spec.method} ${spec.path}). Raise the waiter's timeout, or check the ${spec.resource} in the workspace.`;
-  return new WaitTimeoutError(redactAll(text, []), {
+  return new WaitTimeoutError(scrub(text), {
     method: spec.method,
     path: spec.path,
     resource: spec.resource,
     resourceId: spec.resourceId,
     state,
-    stateMessage: stateMessage === undefined ? undefined : redactAll(stateMessage, []),
+    stateMessage: stateMessage === undefined ? undefined : scrub(stateMessage),
     timeout,
   });
 }
