@@ -78,6 +78,7 @@ describe("parseDoctorInput", () => {
     expect(
       accepted(["--apim-url", "https://apim.example.net/team//", "--api-suffix", "//a/b.c~d_e-f/"]).base,
     ).toBe("https://apim.example.net/team/a/b.c~d_e-f");
+    expect(accepted(["--api-suffix", "dbw-02///"]).base).toBe("https://apim.example.net/dbw-02");
   });
 
   it("allows plain http only for localhost, 127.0.0.1 and [::1]", () => {
@@ -107,6 +108,10 @@ describe("parseDoctorInput", () => {
     // Only those names: another flag that starts alike is an unknown option.
     expect(refused(["--key-file", "k"]).error).toBe("Unknown option '--key-file'");
     expect(refused(["--keys"]).error).toBe("Unknown option '--keys'");
+    // …and only as a flag: a value that contains the words is that value.
+    expect(
+      accepted(["--api-suffix=team--key", "--apim-url", "https://x.example/a--subscription-key=1"]).base,
+    ).toBe("https://x.example/a--subscription-key=1/team--key");
   });
 
   it("names an unknown flag, a positional argument and a missing value (parseArgs' own messages)", () => {

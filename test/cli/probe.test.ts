@@ -280,6 +280,13 @@ describe("classify", () => {
     expect(refusal(400, apim(400, "Bad request")).cause).toBeUndefined();
   });
 
+  it("needs the status as well as the words: a 400 about a quota, a 403 about a key are not those causes", () => {
+    // validate-parameters' 400 (docs/apim.md §3, "Validation prevent") may name any parameter.
+    expect(refusal(400, apim(400, "Parameter 'quota' is not valid")).cause).toBeUndefined();
+    expect(refusal(403, apim(403, "Access denied due to missing subscription key")).cause).toBeUndefined();
+    expect(refusal(500, apim(500, "missing subscription key quota")).cause).toBe("backend-unreachable");
+  });
+
   it("reads 429 as rate-limited whoever wrote it (rate-limit-by-key's body, or none)", () => {
     const limited = apim(429, "Rate limit is exceeded. Try again in 57 seconds.");
     expect(refusal(429, limited)).toEqual({
