@@ -16,7 +16,7 @@ export default defineConfig({
           "test/{page-guard,paginate,query,redact,response-errors,retry-decision,retry-timing,sleep,transport,unwrap}.test.ts",
           // Beside the request path: config, waiters, statements, not-found mapping, the CLI's doctor.
           "test/{config,config-checks,waiters,statements,not-found-overrides}.test.ts",
-          "test/cli/{doctor,doctor-command,doctor-spec,doctor-input,probe,safe-output}.test.ts",
+          "test/cli/{doctor,doctor-command,doctor-spec,doctor-input,probe,safe-output,mock-gateway,main}.test.ts",
         ],
     // Cheap and keeps the guard that no real Azure credential is ever constructed in a test.
     setupFiles: ["test/setup.ts"],
