@@ -7,9 +7,9 @@
  * an operation the API lacks, from the techcommunity post on 404 instead of 405; 429 from
  * rate-limit-by-key; 403 "Out of call volume quota" from quota-by-key-policy.md; 500 "Internal server
  * error" with activityId for a backend failure, azure-docs#109013). Databricks' answers: 401
- * `{"error_code":"401","message":"Unauthorized"}` when the gateway's managed identity is not a workspace
- * user (the seed write-up), 403 PERMISSION_DENIED for a missing ACL
- * (DataThirstLtd/azure.databricks.cicd.tools#135).
+ * `{"error_code":"401","message":"Unauthorized"}`, as the seed write-up's gateway got before its managed
+ * identity was a workspace user (and before the policy sending that identity's token), and 403
+ * PERMISSION_DENIED for a missing ACL (DataThirstLtd/azure.databricks.cicd.tools#135).
  */
 import { describe, expect, it } from "vitest";
 import { DOCTOR_USAGE, doctorCommand } from "../../src/cli/doctor.js";

@@ -2,8 +2,8 @@
  * `databricks-apim mock-gateway` in-process: its flags (each refusal names the flag), what it prints,
  * and that each flag reaches the emulator it starts on 127.0.0.1 (requests over real HTTP). APIM's
  * statuses are docs/apim.md §3's: 401 for a key it does not know, 500 for a backend failure, 429 from
- * rate-limit-by-key, 403 from quota-by-key; Databricks' 401 for a managed identity that is not a
- * workspace user is the seed write-up's `{"error_code":"401","message":"Unauthorized"}`.
+ * rate-limit-by-key, 403 from quota-by-key; Databricks' `{"error_code":"401","message":"Unauthorized"}`
+ * is what the seed write-up's gateway got before its managed identity was a workspace user.
  */
 
 import type { AddressInfo } from "node:net";

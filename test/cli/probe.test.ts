@@ -4,10 +4,12 @@
  * MicrosoftDocs/SupportArticles-docs unauthorized-errors-invoke-apis.md; 404 "Resource not found": the
  * techcommunity post on 404 instead of 405; 429: rate-limit-by-key-policy.md and the Partner Center
  * throttling example; 403 quota: quota-by-key-policy.md; 500 with activityId: azure-docs#109013).
- * Databricks writes `{ error_code, message }` (REST API error docs); for a caller that is not a workspace
- * user it answers `{"error_code":"401","message":"Unauthorized"}` (the seed write-up: the gateway's
- * managed identity not yet added to the workspace), and 403 PERMISSION_DENIED for a missing ACL
- * (DataThirstLtd/azure.databricks.cicd.tools#135: "… is not authorized to access cluster").
+ * Databricks writes `{ error_code, message }` (REST API error docs). The seed write-up's gateway, before
+ * its managed identity was a workspace user (and before the policy sending that identity's token), got
+ * `{"error_code":"401","message":"Unauthorized"}`; a missing ACL gets 403 PERMISSION_DENIED
+ * (DataThirstLtd/azure.databricks.cicd.tools#135: "… is not authorized to access cluster"). An Entra
+ * identity the workspace does not know has also been answered with an HTML 403 "User not authorized"
+ * (gbrueckl/Databricks.API.PowerShell#20, DataThirstLtd/databricks.vsts.tools#20): no JSON, so no cause.
  */
 import { describe, expect, it } from "vitest";
 import { classify, probe } from "../../src/cli/probe.js";
@@ -299,7 +301,7 @@ describe("classify", () => {
   });
 
   it("reads Databricks' 401 as the gateway's identity not granted, and its 403 as a missing permission", () => {
-    // The seed write-up's answer, before the managed identity was added to the workspace.
+    // The seed write-up's answer, before the gateway's managed identity was a workspace user.
     expect(refusal(401, '{"error_code":"401","message":"Unauthorized"}')).toEqual({
       by: "databricks",
       cause: "managed-identity-not-granted",
