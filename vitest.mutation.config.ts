@@ -14,9 +14,9 @@ export default defineConfig({
           "test/{attempt,attempt-response,auth,buffered-response,call,call-checks,client,client-calls,client-create,cutoff}.test.ts",
           "test/{errors,failures,idempotency,inner-pages,node-send,node-send-body,node-send-request,node-send-stream,outgoing}.test.ts",
           "test/{page-guard,paginate,query,redact,response-errors,retry-decision,retry-timing,sleep,transport,unwrap}.test.ts",
-          // Beside the request path: config, waiters, statements, not-found mapping, the CLI's doctor.
+          // Beside the request path: config, waiters, statements, not-found mapping, the CLI.
           "test/{config,config-checks,waiters,waiters-poll,waiters-states,waiters-errors,statements,not-found-overrides}.test.ts",
-          "test/cli/doctor.test.ts",
+          "test/cli/{doctor,doctor-command,doctor-spec,doctor-input,probe,safe-output,mock-gateway,main}.test.ts",
         ],
     // Cheap and keeps the guard that no real Azure credential is ever constructed in a test.
     setupFiles: ["test/setup.ts"],
