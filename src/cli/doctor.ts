@@ -47,7 +47,7 @@ const FIXES: Record<Cause, string> = {
   "api-not-found":
     "Check DATABRICKS_APIM_API_SUFFIX against the API's URL suffix, or import the API with scripts/import-to-apim.",
   "managed-identity-not-granted":
-    "Add APIM's managed identity to the workspace as a service principal: scripts/grant-workspace-access (see docs/grant-walkthrough.md).",
+    "Add APIM's managed identity to the workspace as a service principal: scripts/grant-workspace-access (see docs/grant-walkthrough.md); and check that the API's policy sends that identity's token (authentication-managed-identity, scripts/import-to-apim).",
   "permission-denied":
     "The service principal lacks an entitlement or an ACL: grant it with scripts/grant-workspace-access --entitlement …, or set the object's permissions.",
   "backend-unreachable":

@@ -83,9 +83,17 @@ export function classify(status: number, text: string): ProbeResult & { kind: "r
   } catch {
     // Not JSON: neither APIM nor Databricks wrote it.
   }
-  const message = typeof body.message === "string" ? body.message : text.slice(0, 200);
+  // Databricks' front end has answered an Entra identity that is not a workspace user with its HTML
+  // page "User not authorized" (gbrueckl/Databricks.API.PowerShell#20, DataThirstLtd/databricks.vsts.tools#20).
+  const unknownIdentity = status === 403 && /Reason:[\s\S]*User not authorized/i.test(text);
+  const message =
+    typeof body.message === "string"
+      ? body.message
+      : unknownIdentity
+        ? "User not authorized (an HTML page)"
+        : text.slice(0, 200);
   const by: "apim" | "databricks" | "unknown" =
-    "error_code" in body ? "databricks" : "statusCode" in body ? "apim" : "unknown";
+    "error_code" in body || unknownIdentity ? "databricks" : "statusCode" in body ? "apim" : "unknown";
   const refused = (cause: Cause | undefined) => ({ kind: "refused" as const, status, by, cause, message });
   if (status === 429) return refused("rate-limited");
   if (by === "apim") {
@@ -98,7 +106,7 @@ export function classify(status: number, text: string): ProbeResult & { kind: "r
     return refused(undefined);
   }
   if (by === "databricks") {
-    if (status === 401) return refused("managed-identity-not-granted");
+    if (status === 401 || unknownIdentity) return refused("managed-identity-not-granted");
     if (status === 403) return refused("permission-denied");
   }
   return refused(undefined);

@@ -53,7 +53,7 @@ const FIX = {
   "api-not-found":
     "Check DATABRICKS_APIM_API_SUFFIX against the API's URL suffix, or import the API with scripts/import-to-apim.",
   "managed-identity-not-granted":
-    "Add APIM's managed identity to the workspace as a service principal: scripts/grant-workspace-access (see docs/grant-walkthrough.md).",
+    "Add APIM's managed identity to the workspace as a service principal: scripts/grant-workspace-access (see docs/grant-walkthrough.md); and check that the API's policy sends that identity's token (authentication-managed-identity, scripts/import-to-apim).",
   "permission-denied":
     "The service principal lacks an entitlement or an ACL: grant it with scripts/grant-workspace-access --entitlement …, or set the object's permissions.",
   "backend-unreachable":
@@ -333,6 +333,21 @@ describe("doctor names each fault, with its cause and fix, and exits 1", () => {
       WHITELIST_OK,
     ]);
     expect(run.paths).toEqual([ME, TOKENS]);
+  });
+
+  it("managed-identity-not-granted: Databricks' HTML 403 'User not authorized' for an unknown identity", async () => {
+    // The page quoted in gbrueckl/Databricks.API.PowerShell#20 for a service principal not in the workspace.
+    const page =
+      "<html><body><h2>HTTP ERROR 403</h2><p>Problem accessing /api/2.0/preview/scim/v2/Me. Reason:<pre>    User not authorized.</pre></p></body></html>";
+    const html = () => new Response(page, { status: 403, headers: { "content-type": "text/html" } });
+    const run = await doctor({ [ME]: html });
+    expect(run.checks?.[4]).toEqual(
+      fail(
+        "managed-identity-granted",
+        "managed-identity-not-granted",
+        "Databricks refused the gateway's identity (HTTP 403 from Databricks: User not authorized (an HTML page)).",
+      ),
+    );
   });
 
   it("permission-denied: Databricks' 403; one problem, printed as such", async () => {

@@ -9,7 +9,7 @@
  * `{"error_code":"401","message":"Unauthorized"}`; a missing ACL gets 403 PERMISSION_DENIED
  * (DataThirstLtd/azure.databricks.cicd.tools#135: "… is not authorized to access cluster"). An Entra
  * identity the workspace does not know has also been answered with an HTML 403 "User not authorized"
- * (gbrueckl/Databricks.API.PowerShell#20, DataThirstLtd/databricks.vsts.tools#20): no JSON, so no cause.
+ * (gbrueckl/Databricks.API.PowerShell#20, DataThirstLtd/databricks.vsts.tools#20), read as the same cause.
  */
 import { describe, expect, it } from "vitest";
 import { classify, probe } from "../../src/cli/probe.js";
@@ -326,10 +326,27 @@ describe("classify", () => {
     });
   });
 
-  it("reads what neither wrote as an unknown writer's, quoting the first 200 characters", () => {
-    // Jetty's page for an Entra identity Databricks does not know (gbrueckl/Databricks.API.PowerShell#20).
+  it("reads Databricks' HTML 403 'User not authorized' as the gateway's identity not granted", () => {
+    // Jetty's page for an Entra service principal the workspace does not know, as quoted in
+    // gbrueckl/Databricks.API.PowerShell#20 and DataThirstLtd/databricks.vsts.tools#20.
     const page =
       "<html><body><h2>HTTP ERROR 403</h2><p>Problem accessing /api/2.0/workspace/list. Reason:<pre>    User not authorized.</pre></p></body></html>";
+    expect(refusal(403, page)).toEqual({
+      by: "databricks",
+      cause: "managed-identity-not-granted",
+      message: "User not authorized (an HTML page)",
+    });
+    const plain =
+      "Error 403 User not authorized.\nHTTP ERROR 403\nProblem accessing /api/2.0/workspace/mkdirs. Reason:\n    User not authorized.";
+    expect(refusal(403, plain).cause).toBe("managed-identity-not-granted");
+    // Only with its status, and only as the reason of Databricks' page.
+    expect(refusal(401, page).cause).toBeUndefined();
+    expect(refusal(403, "<p>User not authorized</p>").cause).toBeUndefined();
+  });
+
+  it("reads what neither wrote as an unknown writer's, quoting the first 200 characters", () => {
+    const page =
+      "<html><body><h2>HTTP ERROR 403</h2><p>Problem accessing /api/2.0/workspace/list. Reason:<pre>    Forbidden.</pre></p></body></html>";
     expect(refusal(403, page)).toEqual({ by: "unknown", cause: undefined, message: page.slice(0, 200) });
     const long = "x".repeat(300);
     expect(refusal(401, long).message).toBe("x".repeat(200));
