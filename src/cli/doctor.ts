@@ -88,7 +88,9 @@ export async function doctorCommand(
   const checks = await diagnose(input, io.fetch ?? globalThis.fetch);
   const ok = checks.every((check) => check.ok);
   const safe = (text: string) => hideSecrets(text, [input.key]);
-  if (input.json) stdout.write(`${safe(JSON.stringify({ ok, checks }, null, 2))}\n`);
+  // Each string value is masked before it is escaped: the JSON stays valid whatever the key is.
+  const masked = (_name: string, value: unknown) => (typeof value === "string" ? safe(value) : value);
+  if (input.json) stdout.write(`${JSON.stringify({ ok, checks }, masked, 2)}\n`);
   else {
     stdout.write(`databricks-apim doctor: ${input.base}\n`);
     const width = Math.max(...checks.map((check) => check.name.length));

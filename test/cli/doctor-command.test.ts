@@ -418,6 +418,28 @@ describe("doctor never prints the key", () => {
     expect(text.out).toContain("[permission-denied] HTTP 403 from Databricks: denied for [REDACTED]\n");
   });
 
+  it("keeps --json valid JSON when the key also spells a field name or needs escaping", async () => {
+    // Short keys are accepted against loopback (the emulator's); a key is masked in values, not names.
+    for (const key of ["ok", 'k"1\\']) {
+      let out = "";
+      const io = {
+        stdout: { write: (text: string) => (out += text) },
+        stderr: { write: () => undefined },
+        fetch: (async () =>
+          databricks(403, "PERMISSION_DENIED", `denied for ${key}`)()) as unknown as typeof fetch,
+      };
+      await doctorCommand(["--apim-url", ORIGIN, "--json"], { DATABRICKS_APIM_SUBSCRIPTION_KEY: key }, io);
+      const report = JSON.parse(out) as { ok: boolean; checks: { detail: string }[] };
+      expect(report.ok).toBe(false);
+      expect(report.checks.map((check) => check.detail)).toContain(
+        "HTTP 403 from Databricks: denied for [REDACTED]",
+      );
+      const values: string[] = [];
+      JSON.parse(out, (_name, value: unknown) => (typeof value === "string" && values.push(value), value));
+      expect(values.filter((value) => value.toLowerCase().includes(key.toLowerCase()))).toEqual([]);
+    }
+  });
+
   it("hides the key in an input error, such as the key given as an argument", async () => {
     const run = await doctor({}, { argv: [KEY] });
     expect(run.code).toBe(2);
