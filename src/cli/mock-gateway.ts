@@ -83,6 +83,12 @@ export function parseMockGatewayArgs(argv: string[]): MockGatewayArgs | "help" {
     throw new Error(`--port must be 0-65535, got ${values.port}`);
   const stepMs = Number(values["step-ms"]);
   if (!(stepMs > 0)) throw new Error(`--step-ms must be a positive number, got ${values["step-ms"]}`);
+  // The client accepts one simple path segment as apiSuffix (config.ts); a gateway under any other
+  // suffix could not be reached by it.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._~-]*$/.test(values.suffix))
+    throw new Error(
+      `--suffix must be one simple path segment like dbw-01, got ${JSON.stringify(values.suffix)}`,
+    );
   const appId = values["managed-identity-app-id"];
   if (!UUID.test(appId)) throw new Error(`--managed-identity-app-id must be a UUID, got ${appId}`);
   if (values["admin-token"] !== undefined && !/^[!-~]+$/.test(values["admin-token"]))

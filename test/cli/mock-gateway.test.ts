@@ -134,6 +134,13 @@ describe("parseMockGatewayArgs", () => {
       [["--port", "65536"], "--port must be 0-65535, got 65536"],
       [["--port", "80.5"], "--port must be 0-65535, got 80.5"],
       [["--port", "http"], "--port must be 0-65535, got http"],
+      [["--suffix", "a b"], '--suffix must be one simple path segment like dbw-01, got "a b"'],
+      [["--suffix", "a?b"], '--suffix must be one simple path segment like dbw-01, got "a?b"'],
+      [
+        ["--suffix", "apis/dbw-01"],
+        '--suffix must be one simple path segment like dbw-01, got "apis/dbw-01"',
+      ],
+      [["--suffix", ""], '--suffix must be one simple path segment like dbw-01, got ""'],
       [["--step-ms", "0"], "--step-ms must be a positive number, got 0"],
       [["--step-ms", "soon"], "--step-ms must be a positive number, got soon"],
       [
