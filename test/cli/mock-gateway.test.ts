@@ -323,6 +323,19 @@ describe("startFromArgs", () => {
   });
 });
 
+/** Records the signal handlers the command installs, and the code it would exit the process with. */
+function trapSignalsAndExit() {
+  const handlers = new Map<string, () => void>();
+  vi.spyOn(process, "once").mockImplementation(((event: string, handler: () => void) => {
+    handlers.set(event, handler);
+    return process;
+  }) as typeof process.once);
+  const exited = new Promise<number | undefined>((resolve) => {
+    vi.spyOn(process, "exit").mockImplementation(((code?: number) => resolve(code)) as typeof process.exit);
+  });
+  return { handlers, exited };
+}
+
 describe("mockGatewayCommand", () => {
   it("prints the usage for --help, exit 0; a bad flag's message above it, exit 2", async () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
@@ -367,14 +380,7 @@ describe("mockGatewayCommand", () => {
   it("exits 1 when the server fails to close on a signal", async () => {
     faults.close = new Error("close failed");
     vi.spyOn(console, "log").mockImplementation(() => {});
-    const handlers = new Map<string, () => void>();
-    vi.spyOn(process, "once").mockImplementation(((event: string, handler: () => void) => {
-      handlers.set(event, handler);
-      return process;
-    }) as typeof process.once);
-    const exited = new Promise<number | undefined>((resolve) => {
-      vi.spyOn(process, "exit").mockImplementation(((code?: number) => resolve(code)) as typeof process.exit);
-    });
+    const { handlers, exited } = trapSignalsAndExit();
     expect(await mockGatewayCommand(["--port", "0", "--quiet"])).toBeUndefined();
     handlers.get("SIGINT")?.();
     expect(await exited).toBe(1);
@@ -382,14 +388,7 @@ describe("mockGatewayCommand", () => {
 
   it("keeps running (no exit code) until SIGINT or SIGTERM closes the server and exits 0", async () => {
     vi.spyOn(console, "log").mockImplementation(() => {});
-    const handlers = new Map<string, () => void>();
-    vi.spyOn(process, "once").mockImplementation(((event: string, handler: () => void) => {
-      handlers.set(event, handler);
-      return process;
-    }) as typeof process.once);
-    const exited = new Promise<number | undefined>((resolve) => {
-      vi.spyOn(process, "exit").mockImplementation(((code?: number) => resolve(code)) as typeof process.exit);
-    });
+    const { handlers, exited } = trapSignalsAndExit();
     expect(await mockGatewayCommand(["--port", "0", "--quiet"])).toBeUndefined();
     expect([...handlers.keys()]).toEqual(["SIGINT", "SIGTERM"]);
     expect(handlers.get("SIGINT")).toBe(handlers.get("SIGTERM"));
