@@ -10,26 +10,14 @@ import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createDatabricksClient } from "../src/index.js";
 import { waitForCluster, waitForRun } from "../src/waiters/index.js";
+import { type Reply, scriptedClient } from "./scripted-client.js";
 
 const APIM = "https://apim.example.net";
 const FAST = { interval: { initial: 1, max: 2 } };
 const CLUSTER_TAIL =
   "(GET /api/2.1/clusters/get). Raise the waiter's timeout, or check the cluster in the workspace.";
 
-/** A client whose network answers each request with the next body of `script` (the last repeats). */
-function scripted(...script: unknown[]) {
-  const sent: Request[] = [];
-  const client = createDatabricksClient({
-    apimUrl: APIM,
-    subscriptionKey: "sk-poll-0123456789abcdef",
-    maxRetries: 0,
-    fetch: async (request) => {
-      sent.push(request);
-      return Response.json(script[Math.min(sent.length - 1, script.length - 1)]);
-    },
-  });
-  return { client, sent };
-}
+const scripted = (...script: Reply[]) => scriptedClient("sk-poll-0123456789abcdef", ...script);
 
 const listeners = (signal: AbortSignal) => getEventListeners(signal, "abort").length;
 

@@ -10,31 +10,16 @@
  *   `Health.Summary`, read only when `Health` is set; EndpointHealth.message is its deprecated form).
  */
 import { describe, expect, it } from "vitest";
-import { createDatabricksClient } from "../src/index.js";
 import { waitForCluster, waitForRun, waitForWarehouse } from "../src/waiters/index.js";
+import { type Reply, scriptedClient } from "./scripted-client.js";
 
-const APIM = "https://apim.example.net";
 const FAST = { interval: { initial: 1, max: 2 } };
 const RUN_TAIL =
   "(GET /api/2.2/jobs/runs/get). The run page (run_page_url) and jobs/runs/get-output have the details.";
 const WAREHOUSE_TAIL =
   "(GET /api/2.0/sql/warehouses/{id}). The warehouse's monitoring page in the workspace has the details.";
 
-/** A client whose network answers each request with the next reply of `script` (the last repeats). */
-function scripted(...script: unknown[]) {
-  const sent: Request[] = [];
-  const client = createDatabricksClient({
-    apimUrl: APIM,
-    subscriptionKey: "sk-states-0123456789abcdef",
-    maxRetries: 0,
-    fetch: async (request) => {
-      sent.push(request);
-      const next = script[Math.min(sent.length - 1, script.length - 1)];
-      return typeof next === "function" ? (next as () => Response)() : Response.json(next);
-    },
-  });
-  return { client, sent };
-}
+const scripted = (...script: Reply[]) => scriptedClient("sk-states-0123456789abcdef", ...script);
 
 const failure = (promise: Promise<unknown>) => promise.catch((error: unknown) => error);
 

@@ -3,7 +3,7 @@
  * sequences, failure states, deadlines and aborts are checked with intervals of a few ms.
  */
 import { describe, expect, it } from "vitest";
-import { createDatabricksClient, DatabricksTimeoutError, NotFound } from "../src/index.js";
+import { DatabricksTimeoutError, NotFound } from "../src/index.js";
 import {
   isOperationFailedError,
   isWaitTimeoutError,
@@ -13,27 +13,14 @@ import {
   waitForRun,
   waitForWarehouse,
 } from "../src/waiters/index.js";
+import { type Reply, scriptedClient } from "./scripted-client.js";
 
 const APIM = "https://apim.example.net";
 const KEY = "sk-wait-0123456789abcdef";
 const FAST = { interval: { initial: 1, max: 2 } };
 const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === "Timeout").length;
 
-/** A client whose network answers each request with the next body of `script` (the last repeats). */
-function scripted(...script: Array<unknown | (() => Response | Promise<Response>)>) {
-  const sent: Request[] = [];
-  const client = createDatabricksClient({
-    apimUrl: APIM,
-    subscriptionKey: KEY,
-    maxRetries: 0,
-    fetch: async (request) => {
-      sent.push(request);
-      const next = script[Math.min(sent.length - 1, script.length - 1)];
-      return typeof next === "function" ? (next as () => Response)() : Response.json(next);
-    },
-  });
-  return { client, sent };
-}
+const scripted = (...script: Reply[]) => scriptedClient(KEY, ...script);
 
 const never = () => new Promise<Response>(() => undefined);
 
